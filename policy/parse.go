@@ -1,0 +1,856 @@
+package policy
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Load reads the policy file at path and parses it. Any problem, including
+// a file that cannot be read, is returned as Problems.
+func Load(path string) (*Policy, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, Problems{{File: path, Message: "cannot read policy file: " + err.Error()}}
+	}
+	return Parse(path, data)
+}
+
+// Parse parses and validates a policy file; file names it in problems. It
+// returns either a valid policy, or nil and Problems listing everything
+// wrong, each with the line of the offending YAML node.
+func Parse(file string, data []byte) (*Policy, error) {
+	p := &parser{file: file}
+	pol := p.document(data)
+	if len(p.probs) > 0 {
+		sort.SliceStable(p.probs, func(i, j int) bool { return p.probs[i].Line < p.probs[j].Line })
+		return nil, p.probs
+	}
+	pol.File = file
+	return pol, nil
+}
+
+// The keys allowed in each mapping. Later features add theirs here: an
+// unknown key is an error, so that a misspelt "retension" never silently
+// turns into "keep for ever".
+var (
+	topKeys       = []string{"version", "controller", "dpo", "registers"}
+	partyKeys     = []string{"name", "business_id", "address", "visiting_address", "email", "phone", "contact_person"}
+	registerKeys  = []string{"id", "name", "records", "kinds", "purposes", "legal_basis", "data_categories", "subject_groups", "sources", "recipients", "transfers", "erasure_exceptions", "access", "require_purpose", "recording_notice", "retention"}
+	legalKeys     = []string{"gdpr", "national"}
+	transferKeys  = []string{"outside_eea", "description"}
+	ruleKeys      = []string{"part", "keep", "from", "extension"}
+	extensionKeys = []string{"reasons", "cap"}
+)
+
+var (
+	idPattern     = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+	businessIDPat = regexp.MustCompile(`^[0-9]{7}-[0-9]$`)
+)
+
+type parser struct {
+	file  string
+	probs Problems
+}
+
+func (p *parser) addf(n *yaml.Node, format string, args ...any) {
+	line := 0
+	if n != nil {
+		line = n.Line
+	}
+	p.probs = append(p.probs, Problem{File: p.file, Line: line, Message: fmt.Sprintf(format, args...)})
+}
+
+var syntaxLine = regexp.MustCompile(`^yaml: line ([0-9]+): (.*)$`)
+
+func (p *parser) syntax(err error) {
+	msg := err.Error()
+	if m := syntaxLine.FindStringSubmatch(msg); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		p.probs = append(p.probs, Problem{File: p.file, Line: line, Message: "YAML syntax error: " + m[2]})
+		return
+	}
+	p.probs = append(p.probs, Problem{File: p.file, Message: "YAML syntax error: " + strings.TrimPrefix(msg, "yaml: ")})
+}
+
+// decode reads the YAML documents; a panic inside the YAML library on
+// hostile input becomes a problem rather than a crash of `policy check`.
+func (p *parser) decode(data []byte) (root *yaml.Node) {
+	defer func() {
+		if r := recover(); r != nil {
+			root = nil
+			p.probs = append(p.probs, Problem{File: p.file, Message: fmt.Sprintf("YAML syntax error: %v", r)})
+		}
+	}()
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			p.addf(nil, "empty policy file; see docs/policy.md for the format")
+		} else {
+			p.syntax(err)
+		}
+		return nil
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); err == nil {
+		n := &extra
+		if len(extra.Content) > 0 {
+			n = extra.Content[0]
+		}
+		p.addf(n, "a second YAML document; a policy file holds one")
+	} else if !errors.Is(err, io.EOF) {
+		p.syntax(err)
+	}
+	if len(doc.Content) == 0 {
+		p.addf(&doc, "empty policy file; see docs/policy.md for the format")
+		return nil
+	}
+	return doc.Content[0]
+}
+
+func (p *parser) document(data []byte) *Policy {
+	root := p.decode(data)
+	if root == nil {
+		return nil
+	}
+	root = resolve(root)
+	if isNull(root) {
+		p.addf(root, "empty policy file; see docs/policy.md for the format")
+		return nil
+	}
+	f := p.mapping("", root, "at the top level", topKeys)
+	if f == nil {
+		return nil
+	}
+	pol := &Policy{}
+
+	if v, ok := f.get("version"); !ok {
+		p.addf(root, "version: missing; write version: 1")
+	} else if v.ShortTag() != "!!int" {
+		p.addf(v, "version: expected the number 1, got %s", describe(v))
+	} else if v.Value != "1" {
+		p.addf(v, "version: unsupported version %s; this Kirjaamo reads version 1", v.Value)
+	} else {
+		pol.Version = 1
+	}
+
+	if v, ok := f.get("controller"); !ok {
+		p.addf(root, "controller: missing; name the controller (rekisterinpitäjä) and its contact details")
+	} else {
+		pol.Controller = p.party("controller", v)
+		if pol.Controller.Name == "" && v.Kind == yaml.MappingNode {
+			p.addf(v, "controller.name: missing")
+		}
+	}
+
+	if v, ok := f.get("dpo"); !ok {
+		p.addf(root, "dpo: missing; name the data protection officer (tietosuojavastaava) and how to reach them")
+	} else {
+		pol.DPO = p.party("dpo", v)
+		if v.Kind == yaml.MappingNode && pol.DPO.Email == "" && pol.DPO.Phone == "" && pol.DPO.Address == "" {
+			p.addf(v, "dpo: give at least an email, phone or address so that data subjects can reach the DPO")
+		}
+	}
+
+	if v, ok := f.get("registers"); !ok {
+		p.addf(root, "registers: missing; a policy needs at least one register")
+	} else {
+		pol.Registers = p.registers(f["registers"].key, v)
+	}
+	return pol
+}
+
+// party reads the controller or the DPO.
+func (p *parser) party(path string, n *yaml.Node) Party {
+	f := p.mapping(path, n, "in "+path, partyKeys)
+	var pt Party
+	if f == nil {
+		return pt
+	}
+	pt.Name = p.str(f, path, "name")
+	pt.BusinessID = p.str(f, path, "business_id")
+	pt.Address = p.str(f, path, "address")
+	pt.Email = p.str(f, path, "email")
+	pt.Phone = p.str(f, path, "phone")
+	pt.ContactPerson = p.str(f, path, "contact_person")
+	pt.VisitingAddress = p.str(f, path, "visiting_address")
+	if pt.BusinessID != "" {
+		if msg := checkBusinessID(pt.BusinessID); msg != "" {
+			p.addf(f["business_id"].val, "%s.business_id: %s", path, msg)
+		}
+	}
+	if pt.Email != "" && !plausibleEmail(pt.Email) {
+		p.addf(f["email"].val, "%s.email: %q is not an e-mail address", path, pt.Email)
+	}
+	return pt
+}
+
+// checkBusinessID validates a Finnish business ID (Y-tunnus) with its check
+// digit; it returns "" when the ID is valid.
+func checkBusinessID(s string) string {
+	if !businessIDPat.MatchString(s) {
+		return fmt.Sprintf("%q is not a Finnish business ID (Y-tunnus), which is written 1234567-8", s)
+	}
+	weights := []int{7, 9, 10, 5, 8, 4, 2}
+	sum := 0
+	for i, w := range weights {
+		sum += int(s[i]-'0') * w
+	}
+	check := 0
+	switch r := sum % 11; r {
+	case 0:
+	case 1:
+		return fmt.Sprintf("%q is not a valid business ID: no valid ID has these seven digits", s)
+	default:
+		check = 11 - r
+	}
+	if int(s[8]-'0') != check {
+		return fmt.Sprintf("%q is not a valid business ID: the check digit should be %d", s, check)
+	}
+	return ""
+}
+
+func plausibleEmail(s string) bool {
+	at := strings.IndexByte(s, '@')
+	return at > 0 && at == strings.LastIndexByte(s, '@') && at < len(s)-1 &&
+		!strings.ContainsAny(s, " \t<>,") && strings.Contains(s[at+1:], ".")
+}
+
+func (p *parser) registers(key, n *yaml.Node) []*Register {
+	items := p.list("registers", n)
+	if items == nil {
+		if n.Kind == yaml.SequenceNode || isNull(n) {
+			p.addf(key, "registers: empty; a policy needs at least one register")
+		}
+		return nil
+	}
+	c := &crossCheck{ids: map[string]int{}, kinds: map[ContactKind]claim{}}
+	var regs []*Register
+	for i, item := range items {
+		if r := p.register(fmt.Sprintf("registers[%d]", i), item, c); r != nil {
+			regs = append(regs, r)
+		}
+	}
+	switch len(c.subjects) {
+	case 0:
+		p.addf(key, "registers: no register has records: subjects; exactly one must hold the data subjects")
+	case 1:
+	default:
+		first := c.subjects[0]
+		for _, s := range c.subjects[1:] {
+			p.addf(s.node, "%s.records: a second register with records: subjects (the first is %q at line %d); exactly one is allowed", s.path, first.id, first.node.Line)
+		}
+	}
+	return regs
+}
+
+// crossCheck collects what must be unique across registers.
+type crossCheck struct {
+	ids      map[string]int        // register id → line
+	kinds    map[ContactKind]claim // kind → the register that claimed it
+	subjects []claim               // the registers with records: subjects
+}
+
+type claim struct {
+	id, path string
+	node     *yaml.Node
+}
+
+func (p *parser) register(path string, n *yaml.Node, c *crossCheck) *Register {
+	f := p.mapping(path, n, "in a register", registerKeys)
+	if f == nil {
+		return nil
+	}
+	r := &Register{Line: n.Line, Access: map[Action][]Role{}}
+
+	// id
+	if v, ok := f.get("id"); !ok {
+		p.addf(n, "%s.id: missing", path)
+	} else if r.ID = p.str(f, path, "id"); r.ID != "" {
+		if !idPattern.MatchString(r.ID) || len(r.ID) > 64 {
+			p.addf(v, "%s.id: %q is not a valid id: start with a lower-case letter a–z, then use only a–z, 0–9 and _ (at most 64)", path, r.ID)
+		} else if line, dup := c.ids[r.ID]; dup {
+			p.addf(v, "%s.id: duplicate register id %q (first at line %d)", path, r.ID, line)
+		} else {
+			c.ids[r.ID] = v.Line
+		}
+	} else if v.Kind == yaml.ScalarNode {
+		p.addf(v, "%s.id: empty", path)
+	}
+
+	// name
+	if v, ok := f.get("name"); !ok {
+		p.addf(n, "%s.name: missing", path)
+	} else {
+		r.Name = p.text(path+".name", v)
+	}
+
+	// records
+	recordsOK := false
+	if v, ok := f.get("records"); !ok {
+		p.addf(n, "%s.records: missing; one of %s", path, joinAny(RecordsTypes()))
+	} else if s := p.str(f, path, "records"); s != "" || v.Kind == yaml.ScalarNode {
+		r.Records = Records(s)
+		if !slices.Contains(RecordsTypes(), r.Records) {
+			p.addf(v, "%s.records: unknown value %q (allowed: %s)", path, s, joinAny(RecordsTypes()))
+		} else {
+			recordsOK = true
+			if r.Records == RecordsSubjects {
+				c.subjects = append(c.subjects, claim{id: r.ID, path: path, node: v})
+			}
+		}
+	}
+
+	// kinds
+	kindsNode, hasKinds := f.get("kinds")
+	if hasKinds {
+		items := p.list(path+".kinds", kindsNode)
+		if recordsOK && r.Records != RecordsContacts && len(items) > 0 {
+			p.addf(kindsNode, "%s.kinds: only a register with records: contacts has kinds", path)
+		}
+		for i, it := range items {
+			ip := fmt.Sprintf("%s.kinds[%d]", path, i)
+			s := p.scalar(ip, it)
+			if s == "" {
+				continue
+			}
+			k := ContactKind(s)
+			switch {
+			case !ValidKind(k):
+				p.addf(it, "%s: unknown kind %q (allowed: %s)", ip, s, joinAny(Kinds()))
+			case slices.Contains(r.Kinds, k):
+				p.addf(it, "%s: kind %q listed twice", ip, s)
+			default:
+				r.Kinds = append(r.Kinds, k)
+				if recordsOK && r.Records == RecordsContacts {
+					if prev, taken := c.kinds[k]; taken {
+						p.addf(it, "%s: kind %q already belongs to register %q (line %d); a kind is kept in one register", ip, s, prev.id, prev.node.Line)
+					} else {
+						c.kinds[k] = claim{id: r.ID, path: ip, node: it}
+					}
+				}
+			}
+		}
+	}
+	if recordsOK && r.Records == RecordsContacts && len(r.Kinds) == 0 {
+		at := n
+		if hasKinds {
+			at = kindsNode
+		}
+		p.addf(at, "%s.kinds: a contacts register needs kinds (allowed: %s)", path, joinAny(Kinds()))
+	}
+
+	// purposes, legal basis, data categories: what the notice must state
+	if v, ok := f.get("purposes"); !ok {
+		p.addf(n, "%s.purposes: missing; state at least one purpose", path)
+	} else if r.Purposes = p.texts(path+".purposes", v); len(r.Purposes) == 0 && (v.Kind == yaml.SequenceNode || isNull(v)) {
+		p.addf(v, "%s.purposes: empty; state at least one purpose", path)
+	}
+	if v, ok := f.get("legal_basis"); !ok {
+		p.addf(n, "%s.legal_basis: missing; give the GDPR art. 6(1) point(s) (gdpr: [6(1)(b)])", path)
+	} else {
+		r.LegalBasis = p.legalBasis(path+".legal_basis", v)
+	}
+	if v, ok := f.get("data_categories"); !ok {
+		p.addf(n, "%s.data_categories: missing; list the categories of personal data", path)
+	} else if r.DataCategories = p.texts(path+".data_categories", v); len(r.DataCategories) == 0 && (v.Kind == yaml.SequenceNode || isNull(v)) {
+		p.addf(v, "%s.data_categories: empty; list the categories of personal data", path)
+	}
+	if v, ok := f.get("subject_groups"); ok {
+		r.SubjectGroups = p.texts(path+".subject_groups", v)
+	}
+	if v, ok := f.get("sources"); ok {
+		r.Sources = p.texts(path+".sources", v)
+	}
+	if v, ok := f.get("recipients"); ok {
+		r.Recipients = p.texts(path+".recipients", v)
+	}
+	if v, ok := f.get("transfers"); ok {
+		r.Transfers = p.transfers(path+".transfers", v)
+	}
+
+	// erasure exceptions
+	if v, ok := f.get("erasure_exceptions"); ok {
+		for i, it := range p.list(path+".erasure_exceptions", v) {
+			ip := fmt.Sprintf("%s.erasure_exceptions[%d]", path, i)
+			s := p.scalar(ip, it)
+			switch {
+			case s == "":
+			case !slices.Contains(ErasureExceptions(), s):
+				p.addf(it, "%s: unknown erasure exception %q (allowed: %s)", ip, s, strings.Join(ErasureExceptions(), ", "))
+			case slices.Contains(r.ErasureExceptions, s):
+				p.addf(it, "%s: %q listed twice", ip, s)
+			default:
+				r.ErasureExceptions = append(r.ErasureExceptions, s)
+			}
+		}
+	}
+
+	// access and purposes
+	if v, ok := f.get("access"); ok {
+		p.access(path+".access", v, r)
+	}
+	if v, ok := f.get("require_purpose"); ok {
+		for i, it := range p.list(path+".require_purpose", v) {
+			ip := fmt.Sprintf("%s.require_purpose[%d]", path, i)
+			s := p.scalar(ip, it)
+			switch a := Action(s); {
+			case s == "":
+			case !ValidAction(a):
+				p.addf(it, "%s: unknown action %q (allowed: %s)", ip, s, joinAny(Actions()))
+			case slices.Contains(r.RequirePurpose, a):
+				p.addf(it, "%s: %q listed twice", ip, s)
+			default:
+				r.RequirePurpose = append(r.RequirePurpose, a)
+			}
+		}
+	}
+	if v, ok := f.get("recording_notice"); ok {
+		r.RecordingNotice = p.boolean(path+".recording_notice", v)
+		if r.RecordingNotice && recordsOK && !r.Accepts(KindCall) {
+			p.addf(v, "%s.recording_notice: only calls are recorded, and this register has no kind call", path)
+		}
+	}
+
+	// retention
+	if v, ok := f.get("retention"); !ok {
+		p.addf(n, "%s.retention: missing; every register needs retention rules", path)
+	} else {
+		p.retention(path, f["retention"].key, v, r, recordsOK)
+	}
+	if len(r.Access[ActionRecording]) > 0 && recordsOK {
+		if _, ok := r.Rule(PartRecording); !ok {
+			p.addf(f["access"].val, "%s.access.recording: this register keeps no recordings (no retention rule for part recording)", path)
+		}
+	}
+	return r
+}
+
+func (p *parser) legalBasis(path string, n *yaml.Node) LegalBasis {
+	var lb LegalBasis
+	f := p.mapping(path, n, "in legal_basis", legalKeys)
+	if f == nil {
+		if isNull(n) {
+			p.addf(n, "%s: empty; give the GDPR art. 6(1) point(s) (gdpr: [6(1)(b)])", path)
+		}
+		return lb
+	}
+	if v, ok := f.get("gdpr"); !ok {
+		p.addf(n, "%s.gdpr: missing; give at least one GDPR art. 6(1) point, e.g. 6(1)(b)", path)
+	} else {
+		items := p.list(path+".gdpr", v)
+		if items == nil && (v.Kind == yaml.SequenceNode || isNull(v)) {
+			p.addf(v, "%s.gdpr: empty; give at least one GDPR art. 6(1) point, e.g. 6(1)(b)", path)
+		}
+		for i, it := range items {
+			ip := fmt.Sprintf("%s.gdpr[%d]", path, i)
+			s := p.scalar(ip, it)
+			switch {
+			case s == "":
+			case !slices.Contains(GDPRPoints(), s):
+				p.addf(it, "%s: unknown GDPR point %q (allowed: %s)", ip, s, strings.Join(GDPRPoints(), ", "))
+			case slices.Contains(lb.GDPR, s):
+				p.addf(it, "%s: %q listed twice", ip, s)
+			default:
+				lb.GDPR = append(lb.GDPR, s)
+			}
+		}
+	}
+	if v, ok := f.get("national"); ok {
+		lb.National = p.texts(path+".national", v)
+	}
+	return lb
+}
+
+func (p *parser) transfers(path string, n *yaml.Node) Transfers {
+	var t Transfers
+	f := p.mapping(path, n, "in transfers", transferKeys)
+	if f == nil {
+		return t
+	}
+	if v, ok := f.get("outside_eea"); ok {
+		t.OutsideEEA = p.boolean(path+".outside_eea", v)
+	} else {
+		p.addf(n, "%s.outside_eea: missing; true or false", path)
+	}
+	if v, ok := f.get("description"); ok {
+		t.Description = p.text(path+".description", v)
+	}
+	if t.OutsideEEA && t.Description.In("fi") == "" {
+		p.addf(n, "%s.description: missing; when data may leave the EU/EEA, say when and on what safeguards (GDPR art. 13(1)(f))", path)
+	}
+	return t
+}
+
+func (p *parser) access(path string, n *yaml.Node, r *Register) {
+	f := p.mappingWith(path, n, "in access", joinAny(Actions()), func(k string) bool { return ValidAction(Action(k)) }, "action")
+	if f == nil {
+		return
+	}
+	for _, a := range Actions() {
+		v, ok := f.get(string(a))
+		if !ok {
+			continue
+		}
+		ap := path + "." + string(a)
+		roles := []Role{}
+		for i, it := range p.list(ap, v) {
+			ip := fmt.Sprintf("%s[%d]", ap, i)
+			s := p.scalar(ip, it)
+			switch role := Role(s); {
+			case s == "":
+			case !ValidRole(role):
+				p.addf(it, "%s: unknown role %q (allowed: %s)", ip, s, joinAny(Roles()))
+			case slices.Contains(roles, role):
+				p.addf(it, "%s: role %q listed twice", ip, s)
+			default:
+				roles = append(roles, role)
+			}
+		}
+		r.Access[a] = roles
+	}
+}
+
+func (p *parser) retention(path string, key, n *yaml.Node, r *Register, recordsOK bool) {
+	items := p.list(path+".retention", n)
+	if items == nil {
+		if n.Kind == yaml.SequenceNode || isNull(n) {
+			p.addf(key, "%s.retention: empty; every register needs retention rules", path)
+		}
+		return
+	}
+	seen := map[Part]int{}
+	for i, it := range items {
+		rp := fmt.Sprintf("%s.retention[%d]", path, i)
+		f := p.mapping(rp, it, "in a retention rule", ruleKeys)
+		if f == nil {
+			continue
+		}
+		rule := RetentionRule{Line: it.Line}
+
+		if v, has := f.get("part"); !has {
+			p.addf(it, "%s.part: missing (one of %s)", rp, joinAny(PartsFor(r.Records)))
+		} else if s := p.scalar(rp+".part", v); s != "" {
+			rule.Part = Part(s)
+			switch {
+			case !slices.Contains(Parts(), rule.Part):
+				p.addf(v, "%s.part: unknown part %q (allowed: %s)", rp, s, joinAny(Parts()))
+			case recordsOK && !slices.Contains(PartsFor(r.Records), rule.Part):
+				p.addf(v, "%s.part: part %q does not belong in a register with records: %s (allowed: %s)", rp, s, r.Records, joinAny(PartsFor(r.Records)))
+			case rule.Part == PartRecording && recordsOK && !r.Accepts(KindCall):
+				p.addf(v, "%s.part: only calls have recordings, and this register has no kind call", rp)
+			}
+			if line, dup := seen[rule.Part]; dup {
+				p.addf(v, "%s.part: part %q already has a rule (line %d)", rp, s, line)
+			} else {
+				seen[rule.Part] = it.Line
+			}
+		}
+
+		keepOK := false
+		if v, has := f.get("keep"); !has {
+			p.addf(it, "%s.keep: missing; a duration such as 180d, 6m or 10y", rp)
+		} else {
+			rule.Keep, keepOK = p.duration(rp+".keep", v)
+		}
+
+		if v, has := f.get("from"); !has {
+			p.addf(it, "%s.from: missing (one of %s)", rp, joinAny(Events()))
+		} else if s := p.scalar(rp+".from", v); s != "" {
+			rule.From = Event(s)
+			switch {
+			case !slices.Contains(Events(), rule.From):
+				p.addf(v, "%s.from: unknown event %q (allowed: %s)", rp, s, joinAny(Events()))
+			case rule.From == EventContactEnd && recordsOK && r.Records == RecordsSubjects:
+				p.addf(v, "%s.from: contact_end means nothing for a subject; use relationship_end, last_activity or created", rp)
+			}
+		}
+
+		if v, has := f.get("extension"); has {
+			rule.Extension = p.extension(rp+".extension", v, rule.Keep, keepOK)
+		}
+		r.Retention = append(r.Retention, rule)
+	}
+	if req, known := RequiredPart(r.Records); known && recordsOK {
+		if _, has := seen[req]; !has {
+			p.addf(key, "%s.retention: no rule for part %s, which every record of a register with records: %s has", path, req, r.Records)
+		}
+	}
+}
+
+func (p *parser) duration(path string, n *yaml.Node) (Duration, bool) {
+	s := p.scalar(path, n)
+	if s == "" {
+		if n.Kind == yaml.ScalarNode {
+			p.addf(n, "%s: empty; a duration such as 180d, 6m or 10y", path)
+		}
+		return Duration{}, false
+	}
+	d, err := ParseDuration(s)
+	if err != nil {
+		p.addf(n, "%s: %v", path, err)
+		return Duration{}, false
+	}
+	if d.IsZero() {
+		p.addf(n, "%s: zero duration %q; a rule keeps a part for some time", path, s)
+		return Duration{}, false
+	}
+	return d, true
+}
+
+func (p *parser) extension(path string, n *yaml.Node, keep Duration, keepOK bool) *Extension {
+	f := p.mapping(path, n, "in an extension", extensionKeys)
+	if f == nil {
+		return nil
+	}
+	e := &Extension{Line: n.Line}
+	if v, ok := f.get("reasons"); !ok {
+		p.addf(n, "%s.reasons: missing; list the reasons a record may be kept longer (e.g. complaint)", path)
+	} else {
+		items := p.list(path+".reasons", v)
+		if items == nil && (v.Kind == yaml.SequenceNode || isNull(v)) {
+			p.addf(v, "%s.reasons: empty; list the reasons a record may be kept longer (e.g. complaint)", path)
+		}
+		for i, it := range items {
+			ip := fmt.Sprintf("%s.reasons[%d]", path, i)
+			s := p.scalar(ip, it)
+			switch {
+			case s == "":
+			case !idPattern.MatchString(s):
+				p.addf(it, "%s: %q is not a valid reason: use a word like complaint or quality_project (a–z, 0–9, _)", ip, s)
+			case slices.Contains(e.Reasons, s):
+				p.addf(it, "%s: %q listed twice", ip, s)
+			default:
+				e.Reasons = append(e.Reasons, s)
+			}
+		}
+	}
+	if v, ok := f.get("cap"); !ok {
+		p.addf(n, "%s.cap: missing; the longest retention with the extension, from the rule's start event", path)
+	} else if d, ok := p.duration(path+".cap", v); ok {
+		e.Cap = d
+		if keepOK && !d.LongerThan(keep) {
+			p.addf(v, "%s.cap: cap %s must be longer than keep %s (the cap is counted from the same start, not added to keep)", path, d, keep)
+		}
+	}
+	return e
+}
+
+// ---- YAML node helpers ----
+
+type kv struct{ key, val *yaml.Node }
+
+type fields map[string]kv
+
+// get returns the value of key when it is present and not null.
+func (f fields) get(key string) (*yaml.Node, bool) {
+	e, ok := f[key]
+	if !ok || isNull(e.val) {
+		return nil, false
+	}
+	return e.val, true
+}
+
+// mapping checks that n is a mapping whose keys are all in allowed, and
+// returns its entries; nil (with a problem) when n is not a mapping.
+// where says where the keys are allowed, e.g. "in a register".
+func (p *parser) mapping(path string, n *yaml.Node, where string, allowed []string) fields {
+	return p.mappingWith(path, n, where, strings.Join(allowed, ", "), func(k string) bool { return slices.Contains(allowed, k) }, "key")
+}
+
+func (p *parser) mappingWith(path string, n *yaml.Node, where, allowed string, ok func(string) bool, noun string) fields {
+	if n.Kind != yaml.MappingNode {
+		if !isNull(n) {
+			p.addf(n, "%s: expected a mapping, got %s", orTop(path), describe(n))
+		}
+		return nil
+	}
+	f := fields{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], resolve(n.Content[i+1])
+		if k.Kind != yaml.ScalarNode {
+			p.addf(k, "%s: expected a plain key, got %s", orTop(path), describe(k))
+			continue
+		}
+		name := k.Value
+		kp := join(path, name)
+		if name == "<<" {
+			p.addf(k, "%s: merge keys (<<) are not supported in a policy file", orTop(path))
+			continue
+		}
+		if prev, dup := f[name]; dup {
+			p.addf(k, "%s: key repeated (first at line %d)", kp, prev.key.Line)
+			continue
+		}
+		if !ok(name) {
+			p.addf(k, "%s: unknown %s; allowed %s: %s", kp, noun, where, allowed)
+			continue
+		}
+		f[name] = kv{key: k, val: v}
+	}
+	return f
+}
+
+// list returns the items of a sequence; nil for null or an empty sequence,
+// and nil with a problem for anything else.
+func (p *parser) list(path string, n *yaml.Node) []*yaml.Node {
+	if isNull(n) {
+		return nil
+	}
+	if n.Kind != yaml.SequenceNode {
+		p.addf(n, "%s: expected a list, got %s", path, describe(n))
+		return nil
+	}
+	out := make([]*yaml.Node, len(n.Content))
+	for i, c := range n.Content {
+		out[i] = resolve(c)
+	}
+	return out
+}
+
+// scalar returns the text of a scalar, trimmed; "" with a problem for a
+// mapping or a list, "" without one for null.
+func (p *parser) scalar(path string, n *yaml.Node) string {
+	if isNull(n) {
+		return ""
+	}
+	if n.Kind != yaml.ScalarNode {
+		p.addf(n, "%s: expected a single value, got %s", path, describe(n))
+		return ""
+	}
+	return strings.TrimSpace(n.Value)
+}
+
+// str returns the scalar at key of f, or "".
+func (p *parser) str(f fields, path, key string) string {
+	v, ok := f.get(key)
+	if !ok {
+		return ""
+	}
+	return p.scalar(join(path, key), v)
+}
+
+func (p *parser) boolean(path string, n *yaml.Node) bool {
+	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!bool" {
+		p.addf(n, "%s: expected true or false, got %s", path, describe(n))
+		return false
+	}
+	b, _ := strconv.ParseBool(n.Value)
+	return b
+}
+
+// text reads a Text: a plain string (Finnish) or {fi, sv, en}. Finnish is
+// required: the notice is always published in Finnish.
+func (p *parser) text(path string, n *yaml.Node) Text {
+	switch {
+	case isNull(n):
+		p.addf(n, "%s: empty", path)
+		return nil
+	case n.Kind == yaml.ScalarNode:
+		s := strings.TrimSpace(n.Value)
+		if s == "" {
+			p.addf(n, "%s: empty", path)
+			return nil
+		}
+		return Text{"fi": s}
+	case n.Kind == yaml.MappingNode:
+		f := p.mapping(path, n, "in a text", Languages())
+		t := Text{}
+		for _, lang := range Languages() {
+			if v, ok := f.get(lang); ok {
+				if s := p.scalar(path+"."+lang, v); s != "" {
+					t[lang] = s
+				}
+			}
+		}
+		if t["fi"] == "" {
+			p.addf(n, "%s: Finnish text (fi) missing", path)
+		}
+		return t
+	}
+	p.addf(n, "%s: expected a text or a mapping {fi, sv, en}, got %s", path, describe(n))
+	return nil
+}
+
+func (p *parser) texts(path string, n *yaml.Node) []Text {
+	var out []Text
+	for i, it := range p.list(path, n) {
+		if t := p.text(fmt.Sprintf("%s[%d]", path, i), it); t != nil {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// resolve follows aliases (*name) to the anchored node.
+func resolve(n *yaml.Node) *yaml.Node {
+	for i := 0; i < 8 && n != nil && n.Kind == yaml.AliasNode && n.Alias != nil; i++ {
+		n = n.Alias
+	}
+	return n
+}
+
+func isNull(n *yaml.Node) bool {
+	return n == nil || n.Kind == 0 || (n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null")
+}
+
+func describe(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.AliasNode:
+		return "an alias"
+	case yaml.ScalarNode:
+		switch n.ShortTag() {
+		case "!!str":
+			return fmt.Sprintf("the text %q", n.Value)
+		case "!!int", "!!float":
+			return "the number " + n.Value
+		case "!!bool":
+			return n.Value
+		case "!!null":
+			return "nothing"
+		}
+		return fmt.Sprintf("%q", n.Value)
+	}
+	return "nothing"
+}
+
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+func orTop(path string) string {
+	if path == "" {
+		return "top level"
+	}
+	return path
+}
+
+func joinAny[T ~string](xs []T) string {
+	s := make([]string, len(xs))
+	for i, x := range xs {
+		s[i] = string(x)
+	}
+	return strings.Join(s, ", ")
+}
