@@ -26,6 +26,9 @@ func ParseDuration(s string) (Duration, error) {
 	if s == "" {
 		return Duration{}, errors.New("empty duration")
 	}
+	if strings.ContainsAny(s, " \t") {
+		return Duration{}, fmt.Errorf("bad duration %q: write the number and unit together, e.g. 6m, 180d or 1y6m", s)
+	}
 	body, units := s, "ymwd"
 	if s[0] == 'P' || s[0] == 'p' {
 		body, units = s[1:], "YMWD"

@@ -75,16 +75,57 @@ func (p *parser) addf(n *yaml.Node, format string, args ...any) {
 	p.probs = append(p.probs, Problem{File: p.file, Line: line, Message: fmt.Sprintf(format, args...)})
 }
 
-var syntaxLine = regexp.MustCompile(`^yaml: line ([0-9]+): (.*)$`)
+var (
+	syntaxLine = regexp.MustCompile(`^yaml: line ([0-9]+): (.*)$`)
+	anchorName = regexp.MustCompile(`^yaml: unknown anchor '(.*)' referenced$`)
+)
 
-func (p *parser) syntax(err error) {
+// parserErrors are the messages of yaml.v3's parser (not its scanner).
+// yaml.v3 reports their line 0-based (it adds 1 only for scanner errors),
+// and omits the line when it is the first; syntax corrects both.
+var parserErrors = []string{
+	"did not find expected <stream-start>",
+	"did not find expected <document start>",
+	"found undefined tag handle",
+	"did not find expected node content",
+	"did not find expected '-' indicator",
+	"did not find expected key",
+	"did not find expected ',' or ']'",
+	"did not find expected ',' or '}'",
+	"found duplicate %YAML directive",
+	"found incompatible YAML document",
+	"found duplicate %TAG directive",
+}
+
+func (p *parser) syntax(err error, data []byte) {
 	msg := err.Error()
+	line := 0
 	if m := syntaxLine.FindStringSubmatch(msg); m != nil {
-		line, _ := strconv.Atoi(m[1])
-		p.probs = append(p.probs, Problem{File: p.file, Line: line, Message: "YAML syntax error: " + m[2]})
-		return
+		line, _ = strconv.Atoi(m[1])
+		msg = m[2]
+		if slices.Contains(parserErrors, msg) {
+			line++
+		}
+	} else if m := anchorName.FindStringSubmatch(msg); m != nil {
+		// The YAML library gives no line; the first use of the alias is it.
+		line = lineOf(data, "*"+m[1])
+		msg = fmt.Sprintf("alias *%s refers to no anchor &%s", m[1], m[1])
+	} else {
+		msg = strings.TrimPrefix(msg, "yaml: ")
+		if slices.Contains(parserErrors, msg) || strings.HasPrefix(msg, "found ") || strings.HasPrefix(msg, "did not find") || strings.HasPrefix(msg, "could not find") {
+			line = 1 // the YAML library leaves out line 1
+		}
 	}
-	p.probs = append(p.probs, Problem{File: p.file, Message: "YAML syntax error: " + strings.TrimPrefix(msg, "yaml: ")})
+	p.probs = append(p.probs, Problem{File: p.file, Line: line, Message: "YAML syntax error: " + msg})
+}
+
+// lineOf returns the 1-based line of the first occurrence of s in data, or 0.
+func lineOf(data []byte, s string) int {
+	i := bytes.Index(data, []byte(s))
+	if i < 0 {
+		return 0
+	}
+	return bytes.Count(data[:i], []byte("\n")) + 1
 }
 
 // decode reads the YAML documents; a panic inside the YAML library on
@@ -102,7 +143,7 @@ func (p *parser) decode(data []byte) (root *yaml.Node) {
 		if errors.Is(err, io.EOF) {
 			p.addf(nil, "empty policy file; see docs/policy.md for the format")
 		} else {
-			p.syntax(err)
+			p.syntax(err, data)
 		}
 		return nil
 	}
@@ -114,7 +155,7 @@ func (p *parser) decode(data []byte) (root *yaml.Node) {
 		}
 		p.addf(n, "a second YAML document; a policy file holds one")
 	} else if !errors.Is(err, io.EOF) {
-		p.syntax(err)
+		p.syntax(err, data)
 	}
 	if len(doc.Content) == 0 {
 		p.addf(&doc, "empty policy file; see docs/policy.md for the format")
@@ -233,8 +274,8 @@ func plausibleEmail(s string) bool {
 
 func (p *parser) registers(key, n *yaml.Node) []*Register {
 	items := p.list("registers", n)
-	if items == nil {
-		if n.Kind == yaml.SequenceNode || isNull(n) {
+	if len(items) == 0 {
+		if n.Kind == yaml.SequenceNode {
 			p.addf(key, "registers: empty; a policy needs at least one register")
 		}
 		return nil
@@ -454,7 +495,7 @@ func (p *parser) legalBasis(path string, n *yaml.Node) LegalBasis {
 		p.addf(n, "%s.gdpr: missing; give at least one GDPR art. 6(1) point, e.g. 6(1)(b)", path)
 	} else {
 		items := p.list(path+".gdpr", v)
-		if items == nil && (v.Kind == yaml.SequenceNode || isNull(v)) {
+		if len(items) == 0 && v.Kind == yaml.SequenceNode {
 			p.addf(v, "%s.gdpr: empty; give at least one GDPR art. 6(1) point, e.g. 6(1)(b)", path)
 		}
 		for i, it := range items {
@@ -528,8 +569,8 @@ func (p *parser) access(path string, n *yaml.Node, r *Register) {
 
 func (p *parser) retention(path string, key, n *yaml.Node, r *Register, recordsOK bool) {
 	items := p.list(path+".retention", n)
-	if items == nil {
-		if n.Kind == yaml.SequenceNode || isNull(n) {
+	if len(items) == 0 {
+		if n.Kind == yaml.SequenceNode {
 			p.addf(key, "%s.retention: empty; every register needs retention rules", path)
 		}
 		return
@@ -623,7 +664,7 @@ func (p *parser) extension(path string, n *yaml.Node, keep Duration, keepOK bool
 		p.addf(n, "%s.reasons: missing; list the reasons a record may be kept longer (e.g. complaint)", path)
 	} else {
 		items := p.list(path+".reasons", v)
-		if items == nil && (v.Kind == yaml.SequenceNode || isNull(v)) {
+		if len(items) == 0 && v.Kind == yaml.SequenceNode {
 			p.addf(v, "%s.reasons: empty; list the reasons a record may be kept longer (e.g. complaint)", path)
 		}
 		for i, it := range items {
