@@ -1,0 +1,275 @@
+package pii
+
+// Bounds that make the scanner streamable: a recognizer started at position p
+// reads at most text[p-maxLookbehind : p+maxLookahead+1], and a candidate found
+// from an anchor at p never starts before p-maxStartLag (e-mail local parts are
+// found backwards from '@').
+const (
+	maxLookahead  = 384
+	maxLookbehind = 128
+	maxStartLag   = 80
+)
+
+// byte classes for dispatch in the main loop.
+const (
+	cOther   = iota // space, punctuation: skipped
+	cLetter         // ASCII letter: word start
+	cDigit          // ASCII digit: number start
+	cHigh           // UTF-8 lead byte of a letter-like rune, or continuation byte
+	cHighSep        // UTF-8 lead byte of punctuation/space runes (U+0080–U+00BF, U+2000–U+2FFF)
+	cAt             // '@'
+	cPlus           // '+'
+	cColon          // ':'
+)
+
+var (
+	class    [256]uint8
+	wordByte [256]bool // bytes that continue a word (skipped as one run)
+	hexVal   [256]int8 // hex digit value or -1
+)
+
+func init() {
+	for b := 0; b < 256; b++ {
+		hexVal[b] = -1
+		switch {
+		case b >= '0' && b <= '9':
+			class[b] = cDigit
+			wordByte[b] = true
+			hexVal[b] = int8(b - '0')
+		case b >= 'a' && b <= 'z', b >= 'A' && b <= 'Z':
+			class[b] = cLetter
+			wordByte[b] = true
+			if l := b | 0x20; l >= 'a' && l <= 'f' {
+				hexVal[b] = int8(l - 'a' + 10)
+			}
+		case b == 0xC2 || b == 0xE2:
+			class[b] = cHighSep
+		case b >= 0x80:
+			class[b] = cHigh
+			wordByte[b] = true
+		case b == '@':
+			class[b] = cAt
+		case b == '+':
+			class[b] = cPlus
+		case b == ':':
+			class[b] = cColon
+		}
+	}
+}
+
+func isDigit(b byte) bool       { return b-'0' < 10 }
+func isASCIILetter(b byte) bool { return (b|0x20)-'a' < 26 }
+func isASCIIAlnum(b byte) bool  { return isDigit(b) || isASCIILetter(b) }
+func upper(b byte) byte {
+	if b-'a' < 26 {
+		return b - 0x20
+	}
+	return b
+}
+
+// isWordAt reports whether text[p] starts (or continues) a letter or digit.
+func isWordAt(text []byte, p int) bool {
+	return wordByte[text[p]]
+}
+
+// isWordBefore reports whether the rune ending at text[p-1] is a letter or
+// digit. Multi-byte runes are classified by their lead byte.
+func isWordBefore(text []byte, p int) bool {
+	b := text[p-1]
+	if b < 0x80 {
+		return wordByte[b]
+	}
+	j := p - 1
+	for j > 0 && j > p-4 && text[j]&0xC0 == 0x80 {
+		j--
+	}
+	lead := text[j]
+	return lead != 0xC2 && lead != 0xE2
+}
+
+// boundaryAfter reports whether a match may end at p.
+func boundaryAfter(text []byte, p int) bool {
+	return p >= len(text) || !wordByte[text[p]]
+}
+
+// skipWord returns the end of the run of word bytes starting at i.
+func skipWord(text []byte, i int) int {
+	for i < len(text) && wordByte[text[i]] {
+		i++
+	}
+	return i
+}
+
+// scan appends candidate findings (unresolved, roughly ordered) to dst. It
+// starts recognizers only at positions in [from, to) and returns the position
+// where scanning would continue, which may exceed to but never len(text).
+func (s *Scanner) scan(text []byte, from, to int, dst []Finding) ([]Finding, int) {
+	n := len(text)
+	i := from
+	for i < to {
+		c := text[i]
+		switch class[c] {
+		case cOther:
+			i++
+			for i < to && class[text[i]] == cOther {
+				i++
+			}
+		case cLetter, cHigh:
+			if i > 0 && isWordBefore(text, i) {
+				i = skipWord(text, i)
+				continue
+			}
+			var end int
+			dst, end = s.atWord(text, i, dst)
+			if end > i {
+				i = end
+				continue
+			}
+			i = skipWord(text, i)
+		case cDigit:
+			if i > 0 && isWordBefore(text, i) {
+				i = skipWord(text, i)
+				continue
+			}
+			var end int
+			dst, end = s.atNumber(text, i, dst)
+			if end > i {
+				i = end
+				continue
+			}
+			i = skipWord(text, i)
+		case cHighSep:
+			// Skip the whole rune so that its continuation bytes are not
+			// taken for a word start.
+			if c == 0xC2 {
+				i += 2
+			} else {
+				i += 3
+			}
+			if i > n {
+				i = n
+			}
+		case cAt:
+			if s.enabled&bitEmail != 0 {
+				if st, end, ok := matchEmail(text, i); ok {
+					dst = append(dst, Finding{Type: TypeEmail, Start: st, End: end})
+					i = end
+					continue
+				}
+			}
+			i++
+		case cPlus:
+			if s.enabled&bitPhone != 0 && i+1 < n && isDigit(text[i+1]) && (i == 0 || !isPhoneGlue(text[i-1])) {
+				if end, ok := matchPhoneIntl(text, i, i+1); ok {
+					dst = append(dst, Finding{Type: TypePhone, Start: i, End: end})
+					i = end
+					continue
+				}
+			}
+			i++
+		case cColon:
+			if s.enabled&bitIP != 0 && i+2 < n && text[i+1] == ':' && (i == 0 || (!isWordBefore(text, i) && text[i-1] != ':')) {
+				if end, ok := matchIPv6(text, i); ok {
+					dst = append(dst, Finding{Type: TypeIP, Start: i, End: end})
+					i = end
+					continue
+				}
+			}
+			i++
+		}
+	}
+	return dst, i
+}
+
+// isPhoneGlue reports bytes that, right before '+', make it an operator or
+// part of a token rather than the start of a phone number.
+func isPhoneGlue(b byte) bool {
+	return wordByte[b] || b == '+' || b == '.' || b == ','
+}
+
+// atWord runs the recognizers that start with a letter: IBAN, FI VAT number,
+// IPv6 starting with a hex letter, special-category words.
+func (s *Scanner) atWord(text []byte, i int, dst []Finding) ([]Finding, int) {
+	n := len(text)
+	c0 := text[i]
+	if c0 < 0x80 {
+		if i+3 < n && isASCIILetter(text[i+1]) && isDigit(text[i+2]) && isDigit(text[i+3]) {
+			if s.enabled&bitIBAN != 0 {
+				if end, ok := matchIBAN(text, i); ok {
+					return append(dst, Finding{Type: TypeIBAN, Start: i, End: end, Validated: true}), end
+				}
+			}
+			if s.enabled&bitBizID != 0 {
+				if end, ok := matchVAT(text, i); ok {
+					return append(dst, Finding{Type: TypeBusinessID, Start: i, End: end, Validated: true}), end
+				}
+			}
+		}
+		if s.enabled&bitIP != 0 && hexVal[c0] >= 0 && hexColonAhead(text, i) && (i == 0 || text[i-1] != ':') {
+			if end, ok := matchIPv6(text, i); ok {
+				return append(dst, Finding{Type: TypeIP, Start: i, End: end}), end
+			}
+		}
+	}
+	if s.enabled&bitSpecial != 0 && i+1 < n && special.maybe(text[i], text[i+1]) {
+		if end, cat, ok := special.match(text, i); ok {
+			return append(dst, Finding{Type: TypeSpecialCategory, Start: i, End: end, Category: cat}), end
+		}
+	}
+	return dst, i
+}
+
+// hexColonAhead reports whether text[i:] starts with 1–4 hex digits and ':'.
+func hexColonAhead(text []byte, i int) bool {
+	for k := 0; k < 5 && i+k < len(text); k++ {
+		b := text[i+k]
+		if b == ':' {
+			return k > 0
+		}
+		if hexVal[b] < 0 {
+			return false
+		}
+	}
+	return false
+}
+
+// atNumber runs the recognizers that start with a digit.
+func (s *Scanner) atNumber(text []byte, i int, dst []Finding) ([]Finding, int) {
+	en := s.enabled
+	if en&bitHETU != 0 {
+		if end, temp, ok := matchHETU(text, i); ok && (!temp || s.temporary) {
+			return append(dst, Finding{Type: TypeIdentityCode, Start: i, End: end, Validated: true, Temporary: temp}), end
+		}
+	}
+	if en&bitBizID != 0 {
+		if end, ok := matchBusinessID(text, i); ok {
+			return append(dst, Finding{Type: TypeBusinessID, Start: i, End: end, Validated: true}), end
+		}
+	}
+	if en&bitIP != 0 {
+		if end, ok := matchIPv4(text, i); ok {
+			return append(dst, Finding{Type: TypeIP, Start: i, End: end}), end
+		}
+		if hexColonAhead(text, i) && (i == 0 || text[i-1] != ':') {
+			if end, ok := matchIPv6(text, i); ok {
+				return append(dst, Finding{Type: TypeIP, Start: i, End: end}), end
+			}
+		}
+	}
+	// A digit group right after "N " or "N-" continues a longer grouped
+	// number (RF reference, account number): not a card or phone of its own.
+	if i >= 2 && (text[i-1] == ' ' || text[i-1] == '-') && isDigit(text[i-2]) {
+		return dst, i
+	}
+	if en&bitCard != 0 {
+		if end, ok := matchCard(text, i); ok {
+			return append(dst, Finding{Type: TypePaymentCard, Start: i, End: end, Validated: true}), end
+		}
+	}
+	if en&bitPhone != 0 && text[i] == '0' {
+		if end, ok := matchPhoneFI(text, i); ok {
+			return append(dst, Finding{Type: TypePhone, Start: i, End: end}), end
+		}
+	}
+	return dst, i
+}

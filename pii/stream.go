@@ -1,0 +1,180 @@
+package pii
+
+import (
+	"errors"
+	"io"
+)
+
+// chunkSize is how much the streaming scanner reads at a time. Memory use is
+// about chunkSize+maxLookahead+maxLookbehind whatever the input size.
+const chunkSize = 64 << 10
+
+// streamer runs the scanner over a reader in windows. Each window is scanned
+// from the position where the previous one stopped, with maxLookbehind bytes of
+// history and maxLookahead bytes of future kept, so every recognizer sees
+// exactly the bytes it would see in the whole text: the findings are the same
+// as Scan's, including matches that straddle two reads.
+type streamer struct {
+	s    *Scanner
+	r    io.Reader
+	buf  []byte
+	base int // absolute offset of buf[0]
+	pos  int // next scan position in buf
+	eof  bool
+
+	cands   []Finding // unresolved candidates, absolute offsets, unsorted
+	last    Finding   // pending resolved finding, may still be replaced
+	hasLast bool
+
+	emit func(Finding) error
+	// text, when set, receives every input byte not covered by an emitted
+	// finding, in order (used by the redactor). written is the absolute
+	// offset up to which text has been handed out.
+	text    func([]byte) error
+	written int
+}
+
+func (st *streamer) run() error {
+	if st.buf == nil {
+		st.buf = make([]byte, 0, 2*chunkSize+maxLookahead+maxLookbehind)
+	}
+	for {
+		if err := st.fill(); err != nil {
+			return err
+		}
+		to := len(st.buf)
+		if !st.eof {
+			to -= maxLookahead + 1
+		}
+		if to > st.pos {
+			n0 := len(st.cands)
+			var next int
+			st.cands, next = st.s.scan(st.buf, st.pos, to, st.cands)
+			for k := n0; k < len(st.cands); k++ {
+				st.cands[k].Start += st.base
+				st.cands[k].End += st.base
+			}
+			st.pos = next
+		}
+		done := st.eof && st.pos >= len(st.buf)
+		limit := st.base + st.pos - maxStartLag
+		if done {
+			limit = int(^uint(0) >> 1)
+		}
+		if err := st.feedUpTo(limit); err != nil {
+			return err
+		}
+		if done {
+			if st.hasLast {
+				if err := st.flushFinding(st.last); err != nil {
+					return err
+				}
+				st.hasLast = false
+			}
+			if st.text != nil && st.written < st.base+len(st.buf) {
+				if err := st.text(st.buf[st.written-st.base:]); err != nil {
+					return err
+				}
+				st.written = st.base + len(st.buf)
+			}
+			return nil
+		}
+		if st.text != nil {
+			// Text before the earliest finding that may still appear is final.
+			safe := limit
+			if st.hasLast {
+				safe = min(safe, st.last.Start)
+			}
+			if len(st.cands) > 0 {
+				safe = min(safe, st.cands[0].Start)
+			}
+			if safe > st.written {
+				if err := st.text(st.buf[st.written-st.base : safe-st.base]); err != nil {
+					return err
+				}
+				st.written = safe
+			}
+		}
+	}
+}
+
+// feedUpTo resolves candidates that start before limit, in order.
+func (st *streamer) feedUpTo(limit int) error {
+	sortFindings(st.cands)
+	k := 0
+	for ; k < len(st.cands) && st.cands[k].Start < limit; k++ {
+		f := st.cands[k]
+		if st.hasLast && f.Start < st.last.End {
+			if better(f, st.last) {
+				st.last = f
+			}
+			continue
+		}
+		if st.hasLast {
+			if err := st.flushFinding(st.last); err != nil {
+				return err
+			}
+		}
+		st.last, st.hasLast = f, true
+	}
+	st.cands = st.cands[:copy(st.cands, st.cands[k:])]
+	return nil
+}
+
+func (st *streamer) flushFinding(f Finding) error {
+	if st.text != nil {
+		if f.Start > st.written {
+			if err := st.text(st.buf[st.written-st.base : f.Start-st.base]); err != nil {
+				return err
+			}
+		}
+		st.written = f.End
+	}
+	return st.emit(f)
+}
+
+// fill drops bytes no longer needed and reads until a full chunk is ahead of
+// the scan position or the reader is exhausted.
+func (st *streamer) fill() error {
+	keep := st.pos - maxLookbehind
+	if st.hasLast {
+		keep = min(keep, st.last.Start-st.base)
+	}
+	for _, c := range st.cands {
+		keep = min(keep, c.Start-st.base)
+	}
+	if st.text != nil {
+		keep = min(keep, st.written-st.base)
+	}
+	if keep > 0 {
+		n := copy(st.buf, st.buf[keep:])
+		st.buf = st.buf[:n]
+		st.base += keep
+		st.pos -= keep
+	}
+	want := st.pos + chunkSize + maxLookahead + 1
+	if want > cap(st.buf) {
+		nb := make([]byte, len(st.buf), want+chunkSize)
+		copy(nb, st.buf)
+		st.buf = nb
+	}
+	for !st.eof && len(st.buf) < want {
+		n, err := st.r.Read(st.buf[len(st.buf):cap(st.buf)])
+		st.buf = st.buf[:len(st.buf)+n]
+		if errors.Is(err, io.EOF) {
+			st.eof = true
+		} else if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ScanReader scans r and calls fn for each finding, in order, with offsets
+// absolute in the stream. It finds the same findings as Scan over the whole
+// input, including ones that straddle two reads, in memory independent of the
+// input size. An error from fn stops the scan and is returned.
+func (s *Scanner) ScanReader(r io.Reader, fn func(Finding) error) error {
+	st := &streamer{s: s, r: r, emit: fn}
+	return st.run()
+}

@@ -1,0 +1,165 @@
+package pii
+
+import (
+	"bytes"
+	"io"
+	"slices"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/kirjaamo/kirjaamo/pii/piitest"
+)
+
+// chunkReader returns the input in reads split at the given offsets.
+type chunkReader struct {
+	data  []byte
+	cuts  []int
+	off   int
+	limit int // max bytes per read when cuts are exhausted
+}
+
+func (c *chunkReader) Read(p []byte) (int, error) {
+	if c.off >= len(c.data) {
+		return 0, io.EOF
+	}
+	end := len(c.data)
+	for len(c.cuts) > 0 && c.cuts[0] <= c.off {
+		c.cuts = c.cuts[1:]
+	}
+	if len(c.cuts) > 0 {
+		end = c.cuts[0]
+	}
+	if c.limit > 0 {
+		end = min(end, c.off+c.limit)
+	}
+	n := copy(p, c.data[c.off:end])
+	c.off += n
+	return n, nil
+}
+
+func collect(t *testing.T, s *Scanner, r io.Reader) []Finding {
+	t.Helper()
+	var got []Finding
+	if err := s.ScanReader(r, func(f Finding) error { got = append(got, f); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	return got
+}
+
+func sampleText() []byte {
+	return []byte("Hetu " + h(1, 1, 90, '-', 123) + ", puh. +358 40 123 4567 ja 09 310 1691; " +
+		"tili FI21 1234 5600 0007 85, kortti 4111 1111 1111 1111, matti.m@example.fi " +
+		"IP 192.168.1.10:8080 / 2001:db8::1. Asiakas kertoi masennuksen ja seksuaalisen suuntautumisen " +
+		"asioista; Y-tunnus 0737546-2, viite RF18 5390 0754 7034, klo 14.30 ääkköset ÅÄÖ.")
+}
+
+// Rule: every way of splitting the input into two reads gives the findings of
+// Scan (matches straddling the split are found), with absolute offsets.
+func TestScanReaderEveryChunkSplit(t *testing.T) {
+	s := New()
+	text := sampleText()
+	want := s.Scan(text)
+	if len(want) < 10 {
+		t.Fatalf("sample has %d findings, want ≥ 10", len(want))
+	}
+	for cut := 0; cut <= len(text); cut++ {
+		got := collect(t, s, &chunkReader{data: text, cuts: []int{cut}})
+		if !slices.Equal(got, want) {
+			t.Fatalf("split at %d:\n got %v\nwant %v", cut, got, want)
+		}
+	}
+	// Tiny reads: every byte boundary is a split at once.
+	for _, limit := range []int{1, 2, 3, 7} {
+		if got := collect(t, s, &chunkReader{data: text, limit: limit}); !slices.Equal(got, want) {
+			t.Fatalf("reads of %d bytes: got %v, want %v", limit, got, want)
+		}
+	}
+}
+
+// Rule: across window boundaries of a large input (several internal chunks),
+// streaming equals Scan; offsets are absolute.
+func TestScanReaderLargeInput(t *testing.T) {
+	corpus, _ := piitest.Corpus(11, 3*chunkSize+12345)
+	text := []byte(corpus)
+	s := New()
+	want := s.Scan(text)
+	for _, limit := range []int{0, 4093, chunkSize - 1} {
+		got := collect(t, s, &chunkReader{data: text, limit: limit})
+		if !slices.Equal(got, want) {
+			t.Fatalf("limit %d: got %d findings, want %d (first difference at %d)", limit, len(got), len(want), firstDiff(got, want))
+		}
+	}
+}
+
+func firstDiff(a, b []Finding) int {
+	for k := range min(len(a), len(b)) {
+		if a[k] != b[k] {
+			return k
+		}
+	}
+	return min(len(a), len(b))
+}
+
+// Rule: streaming redaction produces the same bytes as Redact on the whole
+// text, however the input is split.
+func TestRedactReaderEqualsRedact(t *testing.T) {
+	r, err := NewRedactor(New(), map[Type]Operator{TypePhone: {Kind: OperatorMask}, TypeEmail: {Kind: OperatorHash}}, []byte("test key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := sampleText()
+	want, _ := r.Redact(text)
+	for cut := 0; cut <= len(text); cut += 3 {
+		var out bytes.Buffer
+		if err := r.RedactReader(&out, &chunkReader{data: text, cuts: []int{cut}}); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(out.Bytes(), want) {
+			t.Fatalf("split at %d:\n got %q\nwant %q", cut, out.Bytes(), want)
+		}
+	}
+	corpus, _ := piitest.Corpus(12, 2*chunkSize+777)
+	want, _ = r.Redact([]byte(corpus))
+	var out bytes.Buffer
+	if err := r.RedactReader(&out, &chunkReader{data: []byte(corpus), limit: 5000}); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(out.Bytes(), want) {
+		t.Fatalf("large corpus: streaming redaction differs from Redact")
+	}
+}
+
+func FuzzScan(f *testing.F) {
+	f.Add(sampleText())
+	f.Add([]byte("+358 (0)40 123 4567 ::ffff:1.2.3.4 a@b.fi 010190-123M"))
+	f.Add([]byte("\xc3\xa4" + h(29, 2, 24, 'A', 345) + "\xe2\x80\x94"))
+	f.Add([]byte("seksuaalisen suuntautumisen\xc2"))
+	corpus, _ := piitest.Corpus(13, 2000)
+	f.Add([]byte(corpus))
+	s := New()
+	red, err := NewRedactor(s, nil, nil)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, text []byte) {
+		fs := s.Scan(text)
+		prev := 0
+		for _, x := range fs {
+			// Rule: offsets inside the input, ordered, non-overlapping, on UTF-8 boundaries.
+			if x.Start < prev || x.End <= x.Start || x.End > len(text) {
+				t.Fatalf("bad offsets %+v (prev end %d, len %d)", x, prev, len(text))
+			}
+			if utf8.Valid(text) && (!utf8.RuneStart(text[x.Start]) || (x.End < len(text) && !utf8.RuneStart(text[x.End]))) {
+				t.Fatalf("finding %+v splits a rune", x)
+			}
+			prev = x.End
+		}
+		// Rule: the redacted text holds no validated identifier any more.
+		out, _ := red.Redact(text)
+		for _, x := range s.Scan(out) {
+			if x.Validated {
+				t.Fatalf("redacted text %q still has %s at %d", out, x.Type, x.Start)
+			}
+		}
+	})
+}
