@@ -124,7 +124,9 @@ func mismatches(text string, fs []Finding, spans []piitest.Span, limit int) []st
 	}
 	found := map[key]bool{}
 	var out []string
-	ctx := func(a, b int) string { return text[max(a-20, 0):a] + "⟦" + text[a:b] + "⟧" + text[b:min(b+20, len(text))] }
+	ctx := func(a, b int) string {
+		return text[max(a-20, 0):a] + "⟦" + text[a:b] + "⟧" + text[b:min(b+20, len(text))]
+	}
 	for _, f := range fs {
 		k := key{string(f.Type), f.Start, f.End}
 		found[k] = true
