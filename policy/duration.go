@@ -134,6 +134,19 @@ func (d Duration) String() string {
 	return b.String()
 }
 
+// MarshalText writes the canonical form, so that JSON and YAML show "6m".
+func (d Duration) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// UnmarshalText parses any form ParseDuration accepts.
+func (d *Duration) UnmarshalText(b []byte) error {
+	v, err := ParseDuration(string(b))
+	if err != nil {
+		return err
+	}
+	*d = v
+	return nil
+}
+
 // IsZero reports whether d is no time at all.
 func (d Duration) IsZero() bool { return d == Duration{} }
 

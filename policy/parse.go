@@ -399,7 +399,7 @@ func (p *parser) register(path string, n *yaml.Node, c *crossCheck) *Register {
 	// purposes, legal basis, data categories: what the notice must state
 	if v, ok := f.get("purposes"); !ok {
 		p.addf(n, "%s.purposes: missing; state at least one purpose", path)
-	} else if r.Purposes = p.texts(path+".purposes", v); len(r.Purposes) == 0 && (v.Kind == yaml.SequenceNode || isNull(v)) {
+	} else if r.Purposes = p.texts(path+".purposes", v); len(r.Purposes) == 0 && v.Kind == yaml.SequenceNode {
 		p.addf(v, "%s.purposes: empty; state at least one purpose", path)
 	}
 	if v, ok := f.get("legal_basis"); !ok {
@@ -409,7 +409,7 @@ func (p *parser) register(path string, n *yaml.Node, c *crossCheck) *Register {
 	}
 	if v, ok := f.get("data_categories"); !ok {
 		p.addf(n, "%s.data_categories: missing; list the categories of personal data", path)
-	} else if r.DataCategories = p.texts(path+".data_categories", v); len(r.DataCategories) == 0 && (v.Kind == yaml.SequenceNode || isNull(v)) {
+	} else if r.DataCategories = p.texts(path+".data_categories", v); len(r.DataCategories) == 0 && v.Kind == yaml.SequenceNode {
 		p.addf(v, "%s.data_categories: empty; list the categories of personal data", path)
 	}
 	if v, ok := f.get("subject_groups"); ok {
@@ -739,7 +739,11 @@ func (p *parser) mappingWith(path string, n *yaml.Node, where, allowed string, o
 			continue
 		}
 		if !ok(name) {
-			p.addf(k, "%s: unknown %s; allowed %s: %s", kp, noun, where, allowed)
+			hint := ""
+			if near := nearest(name, strings.Split(allowed, ", ")); near != "" {
+				hint = fmt.Sprintf(" (did you mean %s?)", near)
+			}
+			p.addf(k, "%s: unknown %s%s; allowed %s: %s", kp, noun, hint, where, allowed)
 			continue
 		}
 		f[name] = kv{key: k, val: v}
@@ -894,4 +898,41 @@ func joinAny[T ~string](xs []T) string {
 		s[i] = string(x)
 	}
 	return strings.Join(s, ", ")
+}
+
+// nearest returns the word in words closest to s when it is a likely
+// misspelling (at most two edits, and fewer than half the letters), or "".
+func nearest(s string, words []string) string {
+	best, bestDist := "", 3
+	for _, w := range words {
+		if d := editDistance(s, w); d < bestDist && d*2 < len(w) {
+			best, bestDist = w, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b, in bytes;
+// inputs longer than 64 bytes are not compared (distance 99).
+func editDistance(a, b string) int {
+	if len(a) > 64 || len(b) > 64 {
+		return 99
+	}
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }

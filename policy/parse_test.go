@@ -143,13 +143,17 @@ func TestParseProblems(t *testing.T) {
 		}},
 		{"RegisterUnknownKeyNamed", edit(11, "    retension:"), []string{
 			"p.yaml:5: registers[0].retention: missing; every register needs retention rules",
-			"p.yaml:11: registers[0].retension: unknown key; allowed in a register: id, name, records, kinds, purposes, legal_basis, data_categories, subject_groups, sources, recipients, transfers, erasure_exceptions, access, require_purpose, recording_notice, retention",
+			"p.yaml:11: registers[0].retension: unknown key (did you mean retention?); allowed in a register: id, name, records, kinds, purposes, legal_basis, data_categories, subject_groups, sources, recipients, transfers, erasure_exceptions, access, require_purpose, recording_notice, retention",
 		}},
 		{"NameNeedsFinnish", edit(14, "    name: {sv: Samtal, en: Calls}"), []string{
 			"p.yaml:14: registers[1].name: Finnish text (fi) missing",
 		}},
 		{"NameUnknownLanguage", edit(14, "    name: {fi: Puhelut, de: Anrufe}"), []string{
 			"p.yaml:14: registers[1].name.de: unknown key; allowed in a text: fi, sv, en",
+		}},
+		{"UnknownKeySuggestsNearest", edit(4, "register:"), []string{
+			"p.yaml:1: registers: missing; a policy needs at least one register",
+			"p.yaml:4: register: unknown key (did you mean registers?); allowed at the top level: version, controller, dpo, registers",
 		}},
 		{"RecordsKnown", edit(15, "    records: calls"), []string{
 			`p.yaml:15: registers[1].records: unknown value "calls" (allowed: subjects, contacts, statistics)`,

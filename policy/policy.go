@@ -11,6 +11,7 @@ package policy
 import (
 	"slices"
 	"sort"
+	"time"
 )
 
 // Role is what a named user is allowed to be. Permissions per register come
@@ -213,6 +214,19 @@ type RetentionRule struct {
 	// months for complaints and quality projects).
 	Extension *Extension
 	Line      int // source line of the rule in the policy file
+}
+
+// ExpiresAt returns when the part expires, given when the rule's start
+// event (From) happened. The retention engine and the notice both use it.
+func (r RetentionRule) ExpiresAt(start time.Time) time.Time { return r.Keep.AddTo(start) }
+
+// CapAt returns the latest time to which an extension may keep the part,
+// given when the start event happened; false when the rule has no extension.
+func (r RetentionRule) CapAt(start time.Time) (time.Time, bool) {
+	if r.Extension == nil {
+		return time.Time{}, false
+	}
+	return r.Extension.Cap.AddTo(start), true
 }
 
 // Extension is an allowed extension of a retention rule.

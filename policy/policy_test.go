@@ -1,9 +1,11 @@
 package policy
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"testing"
+	"time"
 )
 
 func mustLoad(t *testing.T, path string) *Policy {
@@ -252,5 +254,38 @@ func TestExamplesTrilingual(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// Issue 5: a seed-002 recording made on 31 August expires on the last day
+// of February and can be extended to 31 August of the next year at most.
+func TestRuleExpiresAtAndCapAt(t *testing.T) {
+	p := mustLoad(t, "../examples/seed002-te-contact-centre.yaml")
+	rec, _ := p.Register("calls").Rule(PartRecording)
+	start := time.Date(2024, time.August, 31, 14, 5, 0, 0, time.UTC)
+	if got, want := rec.ExpiresAt(start), time.Date(2025, time.February, 28, 14, 5, 0, 0, time.UTC); !got.Equal(want) {
+		t.Errorf("ExpiresAt = %s, want %s", got, want)
+	}
+	if got, ok := rec.CapAt(start); !ok || !got.Equal(time.Date(2025, time.August, 31, 14, 5, 0, 0, time.UTC)) {
+		t.Errorf("CapAt = %s, %v, want 2025-08-31", got, ok)
+	}
+	meta, _ := p.Register("calls").Rule(PartMetadata)
+	if _, ok := meta.CapAt(start); ok {
+		t.Errorf("metadata has a cap, want none")
+	}
+}
+
+func TestDurationJSON(t *testing.T) {
+	in := struct{ Keep Duration }{MustParseDuration("1y6m")}
+	b, err := json.Marshal(in)
+	if err != nil || string(b) != `{"Keep":"1y6m"}` {
+		t.Fatalf("Marshal = %s, %v", b, err)
+	}
+	var out struct{ Keep Duration }
+	if err := json.Unmarshal([]byte(`{"Keep":"P2W"}`), &out); err != nil || out.Keep != (Duration{Days: 14}) {
+		t.Errorf("Unmarshal P2W = %+v, %v", out.Keep, err)
+	}
+	if err := json.Unmarshal([]byte(`{"Keep":"six months"}`), &out); err == nil {
+		t.Errorf("Unmarshal of a bad duration succeeded")
 	}
 }
