@@ -152,8 +152,8 @@ func (r *Redactor) RedactReader(dst io.Writer, src io.Reader) error {
 		_, err := w.Write(b)
 		return err
 	}
-	st.emit = func(f Finding) error {
-		scratch = r.appendReplacement(scratch[:0], f, st.buf[f.Start-st.base:f.End-st.base])
+	st.emit = func(f Finding, value []byte) error {
+		scratch = r.appendReplacement(scratch[:0], f, value)
 		_, err := w.Write(scratch)
 		return err
 	}

@@ -26,7 +26,7 @@ type streamer struct {
 	last    Finding   // pending resolved finding, may still be replaced
 	hasLast bool
 
-	emit func(Finding) error
+	emit func(Finding, []byte) error
 	// text, when set, receives every input byte not covered by an emitted
 	// finding, in order (used by the redactor). written is the absolute
 	// offset up to which text has been handed out.
@@ -130,7 +130,7 @@ func (st *streamer) flushFinding(f Finding) error {
 		}
 		st.written = f.End
 	}
-	return st.emit(f)
+	return st.emit(f, st.buf[f.Start-st.base:f.End-st.base])
 }
 
 // fill drops bytes no longer needed and reads until a full chunk is ahead of
@@ -175,6 +175,12 @@ func (st *streamer) fill() error {
 // input, including ones that straddle two reads, in memory independent of the
 // input size. An error from fn stops the scan and is returned.
 func (s *Scanner) ScanReader(r io.Reader, fn func(Finding) error) error {
+	return s.ScanReaderValues(r, func(f Finding, _ []byte) error { return fn(f) })
+}
+
+// ScanReaderValues is ScanReader that also passes the finding's bytes. The
+// value is only valid during the call.
+func (s *Scanner) ScanReaderValues(r io.Reader, fn func(f Finding, value []byte) error) error {
 	st := &streamer{s: s, r: r, emit: fn}
 	return st.run()
 }
