@@ -38,6 +38,9 @@ func Parse(file string, data []byte) (*Policy, error) {
 	pol := p.document(data)
 	if len(p.probs) > 0 {
 		sort.SliceStable(p.probs, func(i, j int) bool { return p.probs[i].Line < p.probs[j].Line })
+		if p.truncated {
+			p.probs = append(p.probs, Problem{File: file, Message: fmt.Sprintf("stopped after %d problems; fix these first", maxProblems)})
+		}
 		return nil, p.probs
 	}
 	pol.File = file
@@ -65,9 +68,42 @@ var (
 type parser struct {
 	file  string
 	probs Problems
+	// work counts the list items and mapping entries walked. Aliases let
+	// a small file expand into a huge tree ("billion laughs"); past
+	// maxWork the parser reports one problem and stops.
+	work      int
+	stopped   bool
+	truncated bool // more than maxProblems problems
+}
+
+const (
+	maxWork     = 200_000 // the seed 002 example walks about 1,000
+	maxProblems = 500
+)
+
+// spend adds the entries of n to the work done; false (with a problem, once)
+// when the budget is exhausted.
+func (p *parser) spend(n *yaml.Node) bool {
+	if p.stopped {
+		return false
+	}
+	p.work += len(n.Content) + 1
+	if p.work > maxWork {
+		p.addf(n, "the policy expands to more than %d entries (through aliases?); refusing it", maxWork)
+		p.stopped = true
+		return false
+	}
+	return true
 }
 
 func (p *parser) addf(n *yaml.Node, format string, args ...any) {
+	if p.stopped {
+		return
+	}
+	if len(p.probs) == maxProblems {
+		p.truncated, p.stopped = true, true
+		return
+	}
 	line := 0
 	if n != nil {
 		line = n.Line
@@ -721,6 +757,9 @@ func (p *parser) mappingWith(path string, n *yaml.Node, where, allowed string, o
 		}
 		return nil
 	}
+	if !p.spend(n) {
+		return nil
+	}
 	f := fields{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], resolve(n.Content[i+1])
@@ -759,6 +798,9 @@ func (p *parser) list(path string, n *yaml.Node) []*yaml.Node {
 	}
 	if n.Kind != yaml.SequenceNode {
 		p.addf(n, "%s: expected a list, got %s", path, describe(n))
+		return nil
+	}
+	if !p.spend(n) {
 		return nil
 	}
 	out := make([]*yaml.Node, len(n.Content))

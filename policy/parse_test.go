@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 )
 
 // minimal is the smallest valid policy: a subjects register and a calls
@@ -308,6 +309,45 @@ func TestParseProblems(t *testing.T) {
 			got := strings.Split(err.Error(), "\n")
 			if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
 				t.Errorf("problems:\n got: %s\nwant: %s", strings.Join(got, "\n      "), strings.Join(tc.want, "\n      "))
+			}
+		})
+	}
+}
+
+// A small file must not make the checker do unbounded work: aliases can
+// expand a few lines into millions of entries ("billion laughs"), and a
+// generated file can hold thousands of mistakes.
+func TestParseBounded(t *testing.T) {
+	texts := "[" + strings.Repeat("Nimi, ", 2000) + "]"
+	for _, tc := range []struct {
+		name, yaml, want string
+	}{
+		{"AliasExpansionBounded",
+			"version: 1\nregisters:\n  - {id: a, purposes: &t " + texts + "}\n" + strings.Repeat("  - {purposes: *t, data_categories: *t, sources: *t}\n", 1000),
+			"p.yaml:3: the policy expands to more than 200000 entries (through aliases?); refusing it"},
+		{"ProblemsCapped",
+			"registers:\n" + strings.Repeat("  - {kinds: [x, y]}\n", 1000),
+			"p.yaml: stopped after 500 problems; fix these first"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			start := time.Now()
+			_, err := Parse("p.yaml", []byte(tc.yaml))
+			if d := time.Since(start); d > 2*time.Second {
+				t.Errorf("Parse took %v", d)
+			}
+			var probs Problems
+			if !errors.As(err, &probs) {
+				t.Fatalf("err = %v, want Problems", err)
+			}
+			if len(probs) > 501 {
+				t.Errorf("%d problems, want at most 501", len(probs))
+			}
+			found := false
+			for _, p := range probs {
+				found = found || p.String() == tc.want
+			}
+			if !found {
+				t.Errorf("no problem %q among %d", tc.want, len(probs))
 			}
 		})
 	}
