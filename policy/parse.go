@@ -231,7 +231,7 @@ func (p *parser) document(data []byte) *Policy {
 	} else {
 		pol.Controller = p.party("controller", v)
 		if pol.Controller.Name == "" && v.Kind == yaml.MappingNode {
-			p.addf(v, "controller.name: missing")
+			p.addf(f["controller"].key, "controller.name: missing")
 		}
 	}
 
@@ -240,7 +240,7 @@ func (p *parser) document(data []byte) *Policy {
 	} else {
 		pol.DPO = p.party("dpo", v)
 		if v.Kind == yaml.MappingNode && pol.DPO.Email == "" && pol.DPO.Phone == "" && pol.DPO.Address == "" {
-			p.addf(v, "dpo: give at least an email, phone or address so that data subjects can reach the DPO")
+			p.addf(f["dpo"].key, "dpo: give at least an email, phone or address so that data subjects can reach the DPO")
 		}
 	}
 
@@ -325,6 +325,9 @@ func (p *parser) registers(key, n *yaml.Node) []*Register {
 	}
 	switch len(c.subjects) {
 	case 0:
+		if c.badRecords {
+			break // the register with the broken records may be the subjects one
+		}
 		p.addf(key, "registers: no register has records: subjects; exactly one must hold the data subjects")
 	case 1:
 	default:
@@ -338,9 +341,10 @@ func (p *parser) registers(key, n *yaml.Node) []*Register {
 
 // crossCheck collects what must be unique across registers.
 type crossCheck struct {
-	ids      map[string]int        // register id → line
-	kinds    map[ContactKind]claim // kind → the register that claimed it
-	subjects []claim               // the registers with records: subjects
+	ids        map[string]int        // register id → line
+	badRecords bool                  // some register's records is missing or unknown
+	kinds      map[ContactKind]claim // kind → the register that claimed it
+	subjects   []claim               // the registers with records: subjects
 }
 
 type claim struct {
@@ -381,10 +385,14 @@ func (p *parser) register(path string, n *yaml.Node, c *crossCheck) *Register {
 	recordsOK := false
 	if v, ok := f.get("records"); !ok {
 		p.addf(n, "%s.records: missing; one of %s", path, joinAny(RecordsTypes()))
-	} else if s := p.str(f, path, "records"); s != "" || v.Kind == yaml.ScalarNode {
+		c.badRecords = true
+	} else if s := p.str(f, path, "records"); s == "" && v.Kind != yaml.ScalarNode {
+		c.badRecords = true // a list or mapping, reported by str
+	} else {
 		r.Records = Records(s)
 		if !slices.Contains(RecordsTypes(), r.Records) {
 			p.addf(v, "%s.records: unknown value %q (allowed: %s)", path, s, joinAny(RecordsTypes()))
+			c.badRecords = true
 		} else {
 			recordsOK = true
 			if r.Records == RecordsSubjects {
@@ -441,7 +449,7 @@ func (p *parser) register(path string, n *yaml.Node, c *crossCheck) *Register {
 	if v, ok := f.get("legal_basis"); !ok {
 		p.addf(n, "%s.legal_basis: missing; give the GDPR art. 6(1) point(s) (gdpr: [6(1)(b)])", path)
 	} else {
-		r.LegalBasis = p.legalBasis(path+".legal_basis", v)
+		r.LegalBasis = p.legalBasis(path+".legal_basis", f["legal_basis"].key, v)
 	}
 	if v, ok := f.get("data_categories"); !ok {
 		p.addf(n, "%s.data_categories: missing; list the categories of personal data", path)
@@ -458,7 +466,7 @@ func (p *parser) register(path string, n *yaml.Node, c *crossCheck) *Register {
 		r.Recipients = p.texts(path+".recipients", v)
 	}
 	if v, ok := f.get("transfers"); ok {
-		r.Transfers = p.transfers(path+".transfers", v)
+		r.Transfers = p.transfers(path+".transfers", f["transfers"].key, v)
 	}
 
 	// erasure exceptions
@@ -518,7 +526,9 @@ func (p *parser) register(path string, n *yaml.Node, c *crossCheck) *Register {
 	return r
 }
 
-func (p *parser) legalBasis(path string, n *yaml.Node) LegalBasis {
+// legalBasis reads legal_basis; at is its key, where missing keys are
+// reported (for a block mapping, n itself starts on the next line).
+func (p *parser) legalBasis(path string, at, n *yaml.Node) LegalBasis {
 	var lb LegalBasis
 	f := p.mapping(path, n, "in legal_basis", legalKeys)
 	if f == nil {
@@ -528,7 +538,7 @@ func (p *parser) legalBasis(path string, n *yaml.Node) LegalBasis {
 		return lb
 	}
 	if v, ok := f.get("gdpr"); !ok {
-		p.addf(n, "%s.gdpr: missing; give at least one GDPR art. 6(1) point, e.g. 6(1)(b)", path)
+		p.addf(at, "%s.gdpr: missing; give at least one GDPR art. 6(1) point, e.g. 6(1)(b)", path)
 	} else {
 		items := p.list(path+".gdpr", v)
 		if len(items) == 0 && v.Kind == yaml.SequenceNode {
@@ -554,7 +564,7 @@ func (p *parser) legalBasis(path string, n *yaml.Node) LegalBasis {
 	return lb
 }
 
-func (p *parser) transfers(path string, n *yaml.Node) Transfers {
+func (p *parser) transfers(path string, at, n *yaml.Node) Transfers {
 	var t Transfers
 	f := p.mapping(path, n, "in transfers", transferKeys)
 	if f == nil {
@@ -563,13 +573,13 @@ func (p *parser) transfers(path string, n *yaml.Node) Transfers {
 	if v, ok := f.get("outside_eea"); ok {
 		t.OutsideEEA = p.boolean(path+".outside_eea", v)
 	} else {
-		p.addf(n, "%s.outside_eea: missing; true or false", path)
+		p.addf(at, "%s.outside_eea: missing; true or false", path)
 	}
 	if v, ok := f.get("description"); ok {
 		t.Description = p.text(path+".description", v)
 	}
 	if t.OutsideEEA && t.Description.In("fi") == "" {
-		p.addf(n, "%s.description: missing; when data may leave the EU/EEA, say when and on what safeguards (GDPR art. 13(1)(f))", path)
+		p.addf(at, "%s.description: missing; when data may leave the EU/EEA, say when and on what safeguards (GDPR art. 13(1)(f))", path)
 	}
 	return t
 }
@@ -659,7 +669,7 @@ func (p *parser) retention(path string, key, n *yaml.Node, r *Register, recordsO
 		}
 
 		if v, has := f.get("extension"); has {
-			rule.Extension = p.extension(rp+".extension", v, rule.Keep, keepOK)
+			rule.Extension = p.extension(rp+".extension", f["extension"].key, v, rule.Keep, keepOK)
 		}
 		r.Retention = append(r.Retention, rule)
 	}
@@ -690,14 +700,14 @@ func (p *parser) duration(path string, n *yaml.Node) (Duration, bool) {
 	return d, true
 }
 
-func (p *parser) extension(path string, n *yaml.Node, keep Duration, keepOK bool) *Extension {
+func (p *parser) extension(path string, at, n *yaml.Node, keep Duration, keepOK bool) *Extension {
 	f := p.mapping(path, n, "in an extension", extensionKeys)
 	if f == nil {
 		return nil
 	}
 	e := &Extension{Line: n.Line}
 	if v, ok := f.get("reasons"); !ok {
-		p.addf(n, "%s.reasons: missing; list the reasons a record may be kept longer (e.g. complaint)", path)
+		p.addf(at, "%s.reasons: missing; list the reasons a record may be kept longer (e.g. complaint)", path)
 	} else {
 		items := p.list(path+".reasons", v)
 		if len(items) == 0 && v.Kind == yaml.SequenceNode {
@@ -718,7 +728,7 @@ func (p *parser) extension(path string, n *yaml.Node, keep Duration, keepOK bool
 		}
 	}
 	if v, ok := f.get("cap"); !ok {
-		p.addf(n, "%s.cap: missing; the longest retention with the extension, from the rule's start event", path)
+		p.addf(at, "%s.cap: missing; the longest retention with the extension, from the rule's start event", path)
 	} else if d, ok := p.duration(path+".cap", v); ok {
 		e.Cap = d
 		if keepOK && !d.LongerThan(keep) {

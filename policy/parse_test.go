@@ -120,6 +120,7 @@ func TestParseProblems(t *testing.T) {
 		{"BusinessIDCheckDigit", edit(2, "controller: {name: StaffPoint Oy, business_id: 2492090-2}"), []string{
 			`p.yaml:2: controller.business_id: "2492090-2" is not a valid business ID: the check digit should be 1`,
 		}},
+		// Seeds 002 and 004 name the data protection officer (GDPR art. 13(1)(b)).
 		{"DPOMissing", edit(3, ""), []string{
 			"p.yaml:1: dpo: missing; name the data protection officer (tietosuojavastaava) and how to reach them",
 		}},
@@ -146,6 +147,8 @@ func TestParseProblems(t *testing.T) {
 			"p.yaml:5: registers[0].retention: missing; every register needs retention rules",
 			"p.yaml:11: registers[0].retension: unknown key (did you mean retention?); allowed in a register: id, name, records, kinds, purposes, legal_basis, data_categories, subject_groups, sources, recipients, transfers, erasure_exceptions, access, require_purpose, recording_notice, retention",
 		}},
+		// Issue 2: names in Finnish, Swedish and English; the Finnish
+		// notice is always published.
 		{"NameNeedsFinnish", edit(14, "    name: {sv: Samtal, en: Calls}"), []string{
 			"p.yaml:14: registers[1].name: Finnish text (fi) missing",
 		}},
@@ -158,6 +161,9 @@ func TestParseProblems(t *testing.T) {
 		}},
 		{"RecordsKnown", edit(15, "    records: calls"), []string{
 			`p.yaml:15: registers[1].records: unknown value "calls" (allowed: subjects, contacts, statistics)`,
+		}},
+		{"RecordsIsOneValue", edit(7, "    records: [subjects]"), []string{
+			`p.yaml:7: registers[0].records: expected a single value, got a list`,
 		}},
 		{"ExactlyOneSubjectsRegister/None", edit(7, "    records: statistics"), []string{
 			"p.yaml:4: registers: no register has records: subjects; exactly one must hold the data subjects",
@@ -181,6 +187,8 @@ func TestParseProblems(t *testing.T) {
 		{"KindKnown", edit(16, "    kinds: [call, sms]"), []string{
 			`p.yaml:16: registers[1].kinds[1]: unknown kind "sms" (allowed: call, chat, email, contact_request, counselling_workspace, note)`,
 		}},
+		// Every contact must land in exactly one register, or its retention
+		// would be ambiguous.
 		{"KindInOneRegisterOnly", withRegister(`  - id: more_calls
     name: Lisää puheluita
     records: contacts
@@ -207,6 +215,7 @@ func TestParseProblems(t *testing.T) {
 		{"LegalBasisNeedsGDPRPoint", edit(18, "    legal_basis: {national: [Laki sähköisen viestinnän palveluista]}"), []string{
 			"p.yaml:18: registers[1].legal_basis.gdpr: missing; give at least one GDPR art. 6(1) point, e.g. 6(1)(b)",
 		}},
+		// Seeds 001, 002, 004: the basis is a point of GDPR art. 6(1).
 		{"GDPRPointKnown", edit(18, "    legal_basis: {gdpr: [6(1)(g), 6.1.f]}"), []string{
 			`p.yaml:18: registers[1].legal_basis.gdpr[0]: unknown GDPR point "6(1)(g)" (allowed: 6(1)(a), 6(1)(b), 6(1)(c), 6(1)(d), 6(1)(e), 6(1)(f))`,
 			`p.yaml:18: registers[1].legal_basis.gdpr[1]: unknown GDPR point "6.1.f" (allowed: 6(1)(a), 6(1)(b), 6(1)(c), 6(1)(d), 6(1)(e), 6(1)(f))`,
@@ -214,9 +223,12 @@ func TestParseProblems(t *testing.T) {
 		{"DataCategoriesRequired", edit(19, ""), []string{
 			"p.yaml:13: registers[1].data_categories: missing; list the categories of personal data",
 		}},
+		// Seed 004 §7: possible processing outside the EU/EEA is described.
 		{"TransfersOutsideEEANeedDescription", edit(19, "    data_categories: [Puhelinnumero]\n    transfers: {outside_eea: true}"), []string{
 			"p.yaml:20: registers[1].transfers.description: missing; when data may leave the EU/EEA, say when and on what safeguards (GDPR art. 13(1)(f))",
 		}},
+		// Seeds 001 and 002: erasure exceptions are grounds Kirjaamo knows
+		// (open invoices, debt collection, statutory tasks, …).
 		{"ErasureExceptionKnown", edit(19, "    data_categories: [Puhelinnumero]\n    erasure_exceptions: [statutory_task, unpaid_fee]"), []string{
 			`p.yaml:20: registers[1].erasure_exceptions[1]: unknown erasure exception "unpaid_fee" (allowed: statutory_task, open_invoice, debt_collection, legal_claim, contact_person, authority_request)`,
 		}},
@@ -230,12 +242,15 @@ func TestParseProblems(t *testing.T) {
 		{"RequirePurposeActionKnown", edit(20, "    access: {read: [agent], recording: [supervisor]}\n    require_purpose: [read, search]"), []string{
 			`p.yaml:21: registers[1].require_purpose[1]: unknown action "search" (allowed: read, write, export, recording)`,
 		}},
+		// Seed 003: only designated roles handle recordings; the permission
+		// means nothing where no recordings are kept.
 		{"RecordingAccessNeedsRecordings", edit(23, ""), []string{
 			"p.yaml:20: registers[1].access.recording: this register keeps no recordings (no retention rule for part recording)",
 		}},
 		{"RecordingNoticeIsBoolean", edit(20, "    access: {read: [agent], recording: [supervisor]}\n    recording_notice: yes"), []string{
 			`p.yaml:21: registers[1].recording_notice: expected true or false, got the text "yes"`,
 		}},
+		// Seed 003: the recording announcement concerns calls.
 		{"RecordingNoticeOnlyForCalls", edit(16, "    kinds: [chat]\n    recording_notice: true"), []string{
 			"p.yaml:17: registers[1].recording_notice: only calls are recorded, and this register has no kind call",
 			"p.yaml:24: registers[1].retention[1].part: only calls have recordings, and this register has no kind call",
@@ -256,9 +271,12 @@ func TestParseProblems(t *testing.T) {
 			"p.yaml:21: registers[1].retention: no rule for part metadata, which every record of a register with records: contacts has",
 			`p.yaml:22: registers[1].retention[0].part: unknown part "transcript" (allowed: subject, metadata, content, recording, visitor_metadata, attachment, statistics)`,
 		}},
+		// Seed 004: retention is per part (call metadata 2 years, recordings
+		// 3 months); a subject record has no content part.
 		{"PartMeaningfulForRecords", edit(12, "      - {part: subject, keep: 10y, from: relationship_end}\n      - {part: content, keep: 10y, from: relationship_end}"), []string{
 			`p.yaml:13: registers[0].retention[1].part: part "content" does not belong in a register with records: subjects (allowed: subject)`,
 		}},
+		// One part, one period: two rules for call metadata would contradict.
 		{"PartOnce", edit(23, "      - {part: metadata, keep: 3m, from: contact_end}"), []string{
 			"p.yaml:20: registers[1].access.recording: this register keeps no recordings (no retention rule for part recording)",
 			`p.yaml:23: registers[1].retention[1].part: part "metadata" already has a rule (line 22)`,
@@ -275,9 +293,12 @@ func TestParseProblems(t *testing.T) {
 		{"EventKnown", edit(23, "      - {part: recording, keep: 3m, from: hangup}"), []string{
 			`p.yaml:23: registers[1].retention[1].from: unknown event "hangup" (allowed: created, contact_end, relationship_end, last_activity, closed)`,
 		}},
+		// Seed 001: a customer's period runs from the end of the relationship.
 		{"ContactEndMeaninglessForSubjects", edit(12, "      - {part: subject, keep: 10y, from: contact_end}"), []string{
 			"p.yaml:12: registers[0].retention[0].from: contact_end means nothing for a subject; use relationship_end, last_activity or created",
 		}},
+		// Seed 002: recordings 6 months, extendable to at most 12; a cap
+		// that is not longer than keep would extend nothing.
 		{"ExtensionCapLongerThanKeep", edit(23, "      - {part: recording, keep: 6m, from: contact_end, extension: {reasons: [complaint], cap: 180d}}"), []string{
 			"p.yaml:23: registers[1].retention[1].extension.cap: cap 180d must be longer than keep 6m (the cap is counted from the same start, not added to keep)",
 		}},
@@ -350,5 +371,29 @@ func TestParseBounded(t *testing.T) {
 				t.Errorf("no problem %q among %d", tc.want, len(probs))
 			}
 		})
+	}
+}
+
+func TestLoadUnreadableFile(t *testing.T) {
+	_, err := Load("testdata/does-not-exist.yaml")
+	want := "testdata/does-not-exist.yaml: cannot read policy file: no such file or directory"
+	if err == nil || err.Error() != want {
+		t.Errorf("Load = %v, want %s", err, want)
+	}
+	var probs Problems
+	if !errors.As(err, &probs) || probs[0].Line != 0 {
+		t.Errorf("want Problems with line 0, got %#v", err)
+	}
+}
+
+func TestLoadBrokenFixture(t *testing.T) {
+	_, err := Load("testdata/broken.yaml")
+	want := []string{
+		"testdata/broken.yaml:3: controller.name: missing",
+		`testdata/broken.yaml:9: registers[0].records: unknown value "subject" (allowed: subjects, contacts, statistics)`,
+		"testdata/broken.yaml:14: registers[0].retention[0].keep: zero duration \"0y\"; a rule keeps a part for some time",
+	}
+	if err == nil || err.Error() != strings.Join(want, "\n") {
+		t.Errorf("Load:\n got: %v\nwant: %s", err, strings.Join(want, "\n"))
 	}
 }
