@@ -115,29 +115,31 @@ func (s *Scanner) scan(text []byte, from, to int, dst []Finding) ([]Finding, int
 				i++
 			}
 		case cLetter, cHigh:
+			wend := skipWord(text, i)
 			if i > 0 && isWordBefore(text, i) {
-				i = skipWord(text, i)
+				i = wend
 				continue
 			}
 			var end int
-			dst, end = s.atWord(text, i, dst)
+			dst, end = s.atWord(text, i, wend, dst)
 			if end > i {
 				i = end
 				continue
 			}
-			i = skipWord(text, i)
+			i = wend
 		case cDigit:
+			wend := skipWord(text, i)
 			if i > 0 && isWordBefore(text, i) {
-				i = skipWord(text, i)
+				i = wend
 				continue
 			}
 			var end int
-			dst, end = s.atNumber(text, i, dst)
+			dst, end = s.atNumber(text, i, wend, dst)
 			if end > i {
 				i = end
 				continue
 			}
-			i = skipWord(text, i)
+			i = wend
 		case cHighSep:
 			// Skip the whole rune so that its continuation bytes are not
 			// taken for a word start.
@@ -188,30 +190,31 @@ func isPhoneGlue(b byte) bool {
 }
 
 // atWord runs the recognizers that start with a letter: IBAN, FI VAT number,
-// IPv6 starting with a hex letter, special-category words.
-func (s *Scanner) atWord(text []byte, i int, dst []Finding) ([]Finding, int) {
+// IPv6 starting with a hex letter, special-category words. wend is the end of
+// the word starting at i.
+func (s *Scanner) atWord(text []byte, i, wend int, dst []Finding) ([]Finding, int) {
 	n := len(text)
 	c0 := text[i]
 	if c0 < 0x80 {
-		if i+3 < n && isASCIILetter(text[i+1]) && isDigit(text[i+2]) && isDigit(text[i+3]) {
+		if wend-i >= 4 && isASCIILetter(text[i+1]) && isDigit(text[i+2]) && isDigit(text[i+3]) {
 			if s.enabled&bitIBAN != 0 {
 				if end, ok := matchIBAN(text, i); ok {
 					return append(dst, Finding{Type: TypeIBAN, Start: i, End: end, Validated: true}), end
 				}
 			}
-			if s.enabled&bitBizID != 0 {
+			if s.enabled&bitBizID != 0 && wend-i == 10 {
 				if end, ok := matchVAT(text, i); ok {
 					return append(dst, Finding{Type: TypeBusinessID, Start: i, End: end, Validated: true}), end
 				}
 			}
 		}
-		if s.enabled&bitIP != 0 && hexVal[c0] >= 0 && hexColonAhead(text, i) && (i == 0 || text[i-1] != ':') {
+		if wend-i <= 4 && wend < n && text[wend] == ':' && s.enabled&bitIP != 0 && hexColonAhead(text, i) && (i == 0 || text[i-1] != ':') {
 			if end, ok := matchIPv6(text, i); ok {
 				return append(dst, Finding{Type: TypeIP, Start: i, End: end}), end
 			}
 		}
 	}
-	if s.enabled&bitSpecial != 0 && i+1 < n && special.maybe(text[i], text[i+1]) {
+	if wend-i >= 3 && s.enabled&bitSpecial != 0 && special.maybe(text[i], text[i+1], text[i+2]) {
 		if end, cat, ok := special.match(text, i); ok {
 			return append(dst, Finding{Type: TypeSpecialCategory, Start: i, End: end, Category: cat}), end
 		}
@@ -233,24 +236,34 @@ func hexColonAhead(text []byte, i int) bool {
 	return false
 }
 
-// atNumber runs the recognizers that start with a digit.
-func (s *Scanner) atNumber(text []byte, i int, dst []Finding) ([]Finding, int) {
+// atNumber runs the recognizers that start with a digit. wend is the end of
+// the alphanumeric run starting at i; cheap shape checks on it and the byte
+// after it decide which recognizers can apply.
+func (s *Scanner) atNumber(text []byte, i, wend int, dst []Finding) ([]Finding, int) {
 	en := s.enabled
-	if en&bitHETU != 0 {
+	n := len(text)
+	runLen := wend - i
+	next := byte(0)
+	if wend < n {
+		next = text[wend]
+	}
+	if en&bitHETU != 0 && (runLen == 6 && (next == '-' || next == '+') || runLen == 11) {
 		if end, temp, ok := matchHETU(text, i); ok && (!temp || s.temporary) {
 			return append(dst, Finding{Type: TypeIdentityCode, Start: i, End: end, Validated: true, Temporary: temp}), end
 		}
 	}
-	if en&bitBizID != 0 {
+	if en&bitBizID != 0 && runLen == 7 && next == '-' {
 		if end, ok := matchBusinessID(text, i); ok {
 			return append(dst, Finding{Type: TypeBusinessID, Start: i, End: end, Validated: true}), end
 		}
 	}
 	if en&bitIP != 0 {
-		if end, ok := matchIPv4(text, i); ok {
-			return append(dst, Finding{Type: TypeIP, Start: i, End: end}), end
+		if next == '.' && runLen <= 3 {
+			if end, ok := matchIPv4(text, i); ok {
+				return append(dst, Finding{Type: TypeIP, Start: i, End: end}), end
+			}
 		}
-		if hexColonAhead(text, i) && (i == 0 || text[i-1] != ':') {
+		if runLen <= 4 && next == ':' && hexColonAhead(text, i) && (i == 0 || text[i-1] != ':') {
 			if end, ok := matchIPv6(text, i); ok {
 				return append(dst, Finding{Type: TypeIP, Start: i, End: end}), end
 			}
@@ -261,12 +274,12 @@ func (s *Scanner) atNumber(text []byte, i int, dst []Finding) ([]Finding, int) {
 	if i >= 2 && (text[i-1] == ' ' || text[i-1] == '-') && isDigit(text[i-2]) {
 		return dst, i
 	}
-	if en&bitCard != 0 {
+	if en&bitCard != 0 && (runLen == 4 || runLen >= 13 && runLen <= 19) {
 		if end, ok := matchCard(text, i); ok {
 			return append(dst, Finding{Type: TypePaymentCard, Start: i, End: end, Validated: true}), end
 		}
 	}
-	if en&bitPhone != 0 && text[i] == '0' {
+	if en&bitPhone != 0 && text[i] == '0' && runLen >= 2 && runLen <= 11 {
 		if end, ok := matchPhoneFI(text, i); ok {
 			return append(dst, Finding{Type: TypePhone, Start: i, End: end}), end
 		}

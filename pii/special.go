@@ -145,7 +145,7 @@ func (n *trieNode) add(b byte) *trieNode {
 // two bytes of every term, so that most words are rejected with one lookup.
 type specialMatcher struct {
 	root   trieNode
-	first2 [65536 / 64]uint64
+	first3 [65536 / 64]uint64
 	cats   []string
 }
 
@@ -170,7 +170,11 @@ func newSpecialMatcher(terms map[string][]string) *specialMatcher {
 		m.cats = append(m.cats, cat)
 		for _, term := range terms[cat] {
 			term = strings.ToLower(term)
-			m.first2[(uint16(term[0])<<8|uint16(term[1]))/64] |= 1 << ((uint16(term[0])<<8 | uint16(term[1])) % 64)
+			if w, _, _ := strings.Cut(strings.TrimSuffix(term, "*"), " "); len(strings.TrimSuffix(w, "*")) < 3 {
+				panic("pii: special term shorter than the 3-byte prefilter: " + term)
+			}
+			k := hash3(term[0], term[1], term[2])
+			m.first3[k/64] |= 1 << (k % 64)
 			node := &m.root
 			words := strings.Split(term, " ")
 			for wi, w := range words {
@@ -195,10 +199,16 @@ func newSpecialMatcher(terms map[string][]string) *specialMatcher {
 	return m
 }
 
-// maybe is the prefilter on the first two bytes of a word.
-func (m *specialMatcher) maybe(b0, b1 byte) bool {
-	k := uint16(fold(b0, 0))<<8 | uint16(fold(b1, b0))
-	return m.first2[k/64]&(1<<(k%64)) != 0
+// hash3 maps three folded bytes to a bit of the prefilter.
+func hash3(a, b, c byte) uint32 {
+	return (uint32(a)<<16 | uint32(b)<<8 | uint32(c)) * 0x9E3779B1 >> 16
+}
+
+// maybe is the prefilter on the first three bytes of a word (all terms are
+// at least three bytes long before any space).
+func (m *specialMatcher) maybe(b0, b1, b2 byte) bool {
+	k := hash3(fold(b0, 0), fold(b1, b0), fold(b2, b1))
+	return m.first3[k/64]&(1<<(k%64)) != 0
 }
 
 // match returns the longest term starting at the word start text[i].
