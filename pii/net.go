@@ -17,12 +17,28 @@ func init() {
 func matchEmail(text []byte, at int) (start, end int, ok bool) {
 	n := len(text)
 	s := at
-	for s > 0 && at-s < 64 && emailLocal[text[s-1]] {
-		s--
+	// The local part may hold non-ASCII letters (jaana.mäkinen@…); runes
+	// from the punctuation blocks (no-break space, dashes, quotes) end it.
+	for s > 0 && at-s < 64 {
+		b := text[s-1]
+		if b < 0x80 {
+			if !emailLocal[b] {
+				break
+			}
+			s--
+			continue
+		}
+		j := s - 1
+		for j > 0 && j > s-4 && text[j]&0xC0 == 0x80 {
+			j--
+		}
+		if l := text[j]; l < 0xC0 || l == 0xC2 || l == 0xE2 {
+			break
+		}
+		s = j
 	}
-	// A longer run, or one glued to a non-ASCII letter, is not an address we
-	// can delimit reliably.
-	if s > 0 && (emailLocal[text[s-1]] || isWordBefore(text, s)) {
+	// A longer run is not an address we can delimit reliably.
+	if s > 0 && at-s >= 64 && (emailLocal[text[s-1]] || isWordBefore(text, s)) {
 		return 0, 0, false
 	}
 	for s < at && (text[s] == '.' || text[s] == '\'' || text[s] == '-' || text[s] == '+') {
@@ -37,7 +53,7 @@ func matchEmail(text []byte, at int) (start, end int, ok bool) {
 	for {
 		k := j
 		alpha := true
-		for k < n && k-j < 64 && (isASCIIAlnum(text[k]) || text[k] == '-') {
+		for k < n && k-j < 64 && (isASCIIAlnum(text[k]) || text[k] == '-' || text[k] >= 0x80 && class[text[k]] == cHigh) {
 			if !isASCIILetter(text[k]) {
 				alpha = false
 			}
@@ -49,7 +65,7 @@ func matchEmail(text []byte, at int) (start, end int, ok bool) {
 		labels++
 		tldAlpha = alpha && k-j >= 2
 		j = k
-		if j+1 < n && text[j] == '.' && isASCIIAlnum(text[j+1]) && j-at < 250 {
+		if j+1 < n && text[j] == '.' && (isASCIIAlnum(text[j+1]) || class[text[j+1]] == cHigh) && j-at < 250 {
 			j++
 			continue
 		}

@@ -61,17 +61,19 @@ func cardGroupsOK(g []int) bool {
 	if g[0] != 4 {
 		return false
 	}
-	fives := true
-	for _, k := range g[1:] {
-		if k < 3 || k > 6 {
+	fives := 0
+	for x, k := range g[1:] {
+		// The last group may be short (4-4-4-2 for 14 digits, 4-4-4-4-3 for 19).
+		if k > 6 || k < 3 && x != len(g)-2 {
 			return false
 		}
-		if k != 5 {
-			fives = false
+		if k == 5 {
+			fives++
 		}
 	}
-	// 4+5+5… is how reference numbers are printed, not cards.
-	return !fives
+	// Two groups of five is how reference numbers are printed; no card
+	// layout has them (Amex 4-6-5 has one).
+	return fives < 2
 }
 
 func cardValid(d []byte) bool {
@@ -178,9 +180,41 @@ type phoneGroups struct {
 	sep    [8]byte
 }
 
-func (g *phoneGroups) read(text []byte, j, maxDigits int) {
+func (g *phoneGroups) read(text []byte, j, maxDigits int, parens bool) {
 	n := len(text)
 	for g.n < len(g.glen) {
+		// International numbers may bracket the area code, "+1 (202) 555 0143",
+		// or the Finnish trunk zero, "+358 (0)40 …", which is not counted.
+		if parens && g.n > 0 && j < n && text[j] == '(' {
+			k := j + 1
+			for k < n && isDigit(text[k]) && k-j <= 5 {
+				k++
+			}
+			if k == j+1 || k >= n || text[k] != ')' {
+				return
+			}
+			trunk := k == j+2 && text[j+1] == '0'
+			if !trunk {
+				if g.total+k-j-1 > maxDigits {
+					return
+				}
+				g.total += k - j - 1
+				g.glen[g.n], g.gtotal[g.n] = k-j-1, g.total
+			}
+			k++ // ')'
+			if k < n && (text[k] == ' ' || text[k] == '-') && k+1 < n && isDigit(text[k+1]) {
+				k++
+			}
+			if k >= n || !isDigit(text[k]) {
+				return
+			}
+			if !trunk {
+				g.gend[g.n] = k
+				g.n++
+			}
+			j = k
+			continue
+		}
 		k := j
 		for k < n && isDigit(text[k]) && k-j <= maxDigits {
 			k++
@@ -192,9 +226,12 @@ func (g *phoneGroups) read(text []byte, j, maxDigits int) {
 		g.glen[g.n], g.gend[g.n], g.gtotal[g.n] = k-j, k, g.total
 		g.n++
 		j = k
-		if j+1 < n && (text[j] == ' ' || text[j] == '-') && isDigit(text[j+1]) {
+		if j+1 < n && (text[j] == ' ' || text[j] == '-') && (isDigit(text[j+1]) || parens && text[j+1] == '(') {
 			g.sep[g.n-1] = text[j]
 			j++
+			continue
+		}
+		if parens && j < n && text[j] == '(' {
 			continue
 		}
 		return
@@ -216,7 +253,7 @@ func matchPhoneFI(text []byte, i int) (int, bool) {
 		return 0, false
 	}
 	var g phoneGroups
-	g.read(text, i, 11)
+	g.read(text, i, 11, false)
 	if g.n == 0 || !fiPrefixOK(text[i:g.gend[0]]) {
 		return 0, false
 	}
@@ -292,31 +329,9 @@ func matchPhoneIntl(text []byte, start, j int) (int, bool) {
 		return 0, false
 	}
 	var g phoneGroups
-	g.read(text, j, 15)
+	g.read(text, j, 15, true)
 	if g.n == 0 {
 		return 0, false
-	}
-	// "+358 (0)40 …": the trunk zero in brackets after the country code.
-	if g.n == 1 && g.glen[0] <= 3 {
-		k := g.gend[0]
-		if k < n && text[k] == ' ' {
-			k++
-		}
-		if k+3 < n && text[k] == '(' && text[k+1] == '0' && text[k+2] == ')' {
-			k += 3
-			if k < n && (text[k] == ' ' || text[k] == '-') {
-				k++
-			}
-			if k < n && isDigit(text[k]) {
-				var rest phoneGroups
-				rest.read(text, k, 15-g.total)
-				for c := 0; c < rest.n && g.n < len(g.glen); c++ {
-					g.total += rest.glen[c]
-					g.glen[g.n], g.gend[g.n], g.gtotal[g.n] = rest.glen[c], rest.gend[c], g.total
-					g.n++
-				}
-			}
-		}
 	}
 	fi := text[j] == '3' && j+2 < n && text[j+1] == '5' && text[j+2] == '8'
 	for c := g.n; c >= 1; c-- {

@@ -186,6 +186,8 @@ func TestPaymentCard(t *testing.T) {
 		{"AmexGrouped465", "Amex 3782 822463 10005", one(TypePaymentCard, "3782 822463 10005")},
 		{"Discover", "6011 1111 1111 1117", one(TypePaymentCard, "6011 1111 1111 1117")},
 		{"JCB", "3530111333300000", one(TypePaymentCard, "3530111333300000")},
+		{"Diners14Grouped464", "3056 930902 5904", one(TypePaymentCard, "3056 930902 5904")},
+		{"Diners14Grouped4442", "3056 9309 0259 04", one(TypePaymentCard, "3056 9309 0259 04")},
 		{"TrailingCount", "kortti 4111 1111 1111 1111 2 kpl", one(TypePaymentCard, "4111 1111 1111 1111")},
 		// Rule: Luhn must pass.
 		{"BadLuhn", "kortti 4111 1111 1111 1112", nil},
@@ -239,6 +241,9 @@ func TestPhone(t *testing.T) {
 		{"UK", "call +44 20 7946 0958.", p("+44 20 7946 0958")},
 		{"US", "call +1 202 555 0143, thanks", p("+1 202 555 0143")},
 		{"Estonia", "+372 5123 4567", p("+372 5123 4567")},
+		{"BracketedAreaCode", "call +1 (202) 555-0143", p("+1 (202) 555-0143")},
+		{"SwedishMobile", "+46 70 123 45 67", p("+46 70 123 45 67")},
+		{"HelsinkiInternational", "+358 9 310 1691", p("+358 9 310 1691")},
 		{"TwoNumbers", "040 123 4567 tai 050 765 4321", []string{"phone_number=040 123 4567", "phone_number=050 765 4321"}},
 		// Rule: never a date, an amount, a time, a postal code or an identity-code shape.
 		{"DateDots", "päivä 01.02.2024", nil},
@@ -277,6 +282,10 @@ func TestEmail(t *testing.T) {
 		{"Handle", "@kirjaamo", nil},
 		{"NumericTLD", "a@b.c1", nil},
 		{"TrailingDot", "a@example.fi.", e("a@example.fi")},
+		// Rule: Finnish letters in the local part and domain belong to the address.
+		{"NonASCIILocal", "posti jaana.mäkinen@example.fi", e("jaana.mäkinen@example.fi")},
+		{"NonASCIIDomain", "info@sähkö.example.fi", e("info@sähkö.example.fi")},
+		{"NoBreakSpaceBefore", "posti\u00a0a@example.fi", e("a@example.fi")},
 	})
 }
 
