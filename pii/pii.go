@@ -136,7 +136,7 @@ func (s *Scanner) Scan(text []byte) []Finding {
 // slice. Reusing dst across calls avoids allocation.
 func (s *Scanner) AppendScan(dst []Finding, text []byte) []Finding {
 	n0 := len(dst)
-	dst, _ = s.scan(text, 0, len(text), dst)
+	dst, _, _ = s.scan(text, 0, len(text), -1, dst)
 	out := resolve(dst[n0:])
 	return dst[:n0+len(out)]
 }

@@ -147,7 +147,7 @@ func (r *Redactor) Redact(text []byte) ([]byte, []Finding) {
 func (r *Redactor) RedactReader(dst io.Writer, src io.Reader) error {
 	w := bufio.NewWriterSize(dst, chunkSize)
 	var scratch []byte
-	st := &streamer{s: r.s, r: src}
+	st := &streamer{s: r.s, r: src, prevEnd: -1}
 	st.text = func(b []byte) error {
 		_, err := w.Write(b)
 		return err

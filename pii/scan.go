@@ -103,7 +103,9 @@ func skipWord(text []byte, i int) int {
 // scan appends candidate findings (unresolved, roughly ordered) to dst. It
 // starts recognizers only at positions in [from, to) and returns the position
 // where scanning would continue, which may exceed to but never len(text).
-func (s *Scanner) scan(text []byte, from, to int, dst []Finding) ([]Finding, int) {
+// prevEnd is the end of the last match (or -1); it is returned updated so a
+// streaming caller can carry it into the next window.
+func (s *Scanner) scan(text []byte, from, to, prevEnd int, dst []Finding) ([]Finding, int, int) {
 	n := len(text)
 	i := from
 	for i < to {
@@ -123,7 +125,7 @@ func (s *Scanner) scan(text []byte, from, to int, dst []Finding) ([]Finding, int
 			var end int
 			dst, end = s.atWord(text, i, wend, dst)
 			if end > i {
-				i = end
+				i, prevEnd = end, end
 				continue
 			}
 			i = wend
@@ -133,10 +135,14 @@ func (s *Scanner) scan(text []byte, from, to int, dst []Finding) ([]Finding, int
 				i = wend
 				continue
 			}
+			// A digit group right after "N " or "N-" continues a longer
+			// grouped number (RF reference, account number) unless that
+			// number was itself a match.
+			glued := i >= 2 && (text[i-1] == ' ' || text[i-1] == '-') && isDigit(text[i-2]) && prevEnd != i-1
 			var end int
-			dst, end = s.atNumber(text, i, wend, dst)
+			dst, end = s.atNumber(text, i, wend, glued, dst)
 			if end > i {
-				i = end
+				i, prevEnd = end, end
 				continue
 			}
 			i = wend
@@ -155,7 +161,7 @@ func (s *Scanner) scan(text []byte, from, to int, dst []Finding) ([]Finding, int
 			if s.enabled&bitEmail != 0 {
 				if st, end, ok := matchEmail(text, i); ok {
 					dst = append(dst, Finding{Type: TypeEmail, Start: st, End: end})
-					i = end
+					i, prevEnd = end, end
 					continue
 				}
 			}
@@ -164,7 +170,7 @@ func (s *Scanner) scan(text []byte, from, to int, dst []Finding) ([]Finding, int
 			if s.enabled&bitPhone != 0 && i+1 < n && isDigit(text[i+1]) && (i == 0 || !isPhoneGlue(text[i-1])) {
 				if end, ok := matchPhoneIntl(text, i, i+1); ok {
 					dst = append(dst, Finding{Type: TypePhone, Start: i, End: end})
-					i = end
+					i, prevEnd = end, end
 					continue
 				}
 			}
@@ -173,14 +179,14 @@ func (s *Scanner) scan(text []byte, from, to int, dst []Finding) ([]Finding, int
 			if s.enabled&bitIP != 0 && i+2 < n && text[i+1] == ':' && (i == 0 || (!isWordBefore(text, i) && text[i-1] != ':')) {
 				if end, ok := matchIPv6(text, i); ok {
 					dst = append(dst, Finding{Type: TypeIP, Start: i, End: end})
-					i = end
+					i, prevEnd = end, end
 					continue
 				}
 			}
 			i++
 		}
 	}
-	return dst, i
+	return dst, i, prevEnd
 }
 
 // isPhoneGlue reports bytes that, right before '+', make it an operator or
@@ -239,7 +245,7 @@ func hexColonAhead(text []byte, i int) bool {
 // atNumber runs the recognizers that start with a digit. wend is the end of
 // the alphanumeric run starting at i; cheap shape checks on it and the byte
 // after it decide which recognizers can apply.
-func (s *Scanner) atNumber(text []byte, i, wend int, dst []Finding) ([]Finding, int) {
+func (s *Scanner) atNumber(text []byte, i, wend int, glued bool, dst []Finding) ([]Finding, int) {
 	en := s.enabled
 	n := len(text)
 	runLen := wend - i
@@ -269,9 +275,7 @@ func (s *Scanner) atNumber(text []byte, i, wend int, dst []Finding) ([]Finding, 
 			}
 		}
 	}
-	// A digit group right after "N " or "N-" continues a longer grouped
-	// number (RF reference, account number): not a card or phone of its own.
-	if i >= 2 && (text[i-1] == ' ' || text[i-1] == '-') && isDigit(text[i-2]) {
+	if glued {
 		return dst, i
 	}
 	if en&bitCard != 0 && (runLen == 4 || runLen >= 13 && runLen <= 19) {

@@ -5,9 +5,10 @@ import (
 	"io"
 )
 
-// chunkSize is how much the streaming scanner reads at a time. Memory use is
+// chunkSize is how much the streaming scanner reads at a time (a variable
+// so tests can force many small windows). Memory use is
 // about chunkSize+maxLookahead+maxLookbehind whatever the input size.
-const chunkSize = 64 << 10
+var chunkSize = 64 << 10
 
 // streamer runs the scanner over a reader in windows. Each window is scanned
 // from the position where the previous one stopped, with maxLookbehind bytes of
@@ -21,6 +22,8 @@ type streamer struct {
 	base int // absolute offset of buf[0]
 	pos  int // next scan position in buf
 	eof  bool
+	// prevEnd is the absolute end of the last match the scanner made.
+	prevEnd int
 
 	cands   []Finding // unresolved candidates, absolute offsets, unsorted
 	last    Finding   // pending resolved finding, may still be replaced
@@ -48,8 +51,9 @@ func (st *streamer) run() error {
 		}
 		if to > st.pos {
 			n0 := len(st.cands)
-			var next int
-			st.cands, next = st.s.scan(st.buf, st.pos, to, st.cands)
+			var next, prevEnd int
+			st.cands, next, prevEnd = st.s.scan(st.buf, st.pos, to, st.prevEnd-st.base, st.cands)
+			st.prevEnd = prevEnd + st.base
 			for k := n0; k < len(st.cands); k++ {
 				st.cands[k].Start += st.base
 				st.cands[k].End += st.base
@@ -181,6 +185,6 @@ func (s *Scanner) ScanReader(r io.Reader, fn func(Finding) error) error {
 // ScanReaderValues is ScanReader that also passes the finding's bytes. The
 // value is only valid during the call.
 func (s *Scanner) ScanReaderValues(r io.Reader, fn func(f Finding, value []byte) error) error {
-	st := &streamer{s: s, r: r, emit: fn}
+	st := &streamer{s: s, r: r, emit: fn, prevEnd: -1}
 	return st.run()
 }

@@ -163,3 +163,29 @@ func FuzzScan(f *testing.F) {
 		}
 	})
 }
+
+// Rule: streaming equals Scan whatever the window size and read sizes, so
+// matches straddling windows are found exactly once.
+func FuzzScanReader(f *testing.F) {
+	f.Add(sampleText(), uint8(1), uint8(3))
+	f.Add([]byte("a@b.fi 040 123 4567 "+h(1, 1, 90, '-', 123)), uint8(0), uint8(1))
+	s := New()
+	f.Fuzz(func(t *testing.T, text []byte, chunk, read uint8) {
+		defer func(c int) { chunkSize = c }(chunkSize)
+		chunkSize = 1 + int(chunk)
+		want := s.Scan(text)
+		got := collect(t, s, &chunkReader{data: text, limit: 1 + int(read)})
+		if !slices.Equal(got, want) {
+			t.Fatalf("chunk %d, reads %d:\n got %v\nwant %v", chunkSize, 1+int(read), got, want)
+		}
+		r, _ := NewRedactor(s, nil, nil)
+		wantRed, _ := r.Redact(text)
+		var out bytes.Buffer
+		if err := r.RedactReader(&out, &chunkReader{data: text, limit: 1 + int(read)}); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(out.Bytes(), wantRed) {
+			t.Fatalf("chunk %d: streaming redaction differs", chunkSize)
+		}
+	})
+}
