@@ -1,0 +1,195 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/kirjaamo/kirjaamo"
+	"github.com/kirjaamo/kirjaamo/policy"
+)
+
+// contactMeta is the sealed metadata part of a contact. The content part is
+// sealed on its own because it has its own retention (and is deleted on its
+// own); the recording lives in the blob store.
+type contactMeta struct {
+	Title    string            `json:"t,omitempty"`
+	Metadata map[string]string `json:"m,omitempty"`
+}
+
+func contactAAD(id, part string) []byte { return []byte("contacts/" + id + "/" + part) }
+
+// CreateContact inserts a contact, its subject links and its audit event.
+func (db *DB) CreateContact(ctx context.Context, c *kirjaamo.Contact, ev *kirjaamo.AuditEvent) error {
+	meta, err := json.Marshal(contactMeta{c.Title, c.Metadata})
+	if err != nil {
+		return err
+	}
+	sealedMeta := db.keys.Seal(contactAAD(c.ID, "meta"), meta)
+	var sealedContent []byte
+	if c.Content != nil {
+		sealedContent = db.keys.Seal(contactAAD(c.ID, "content"), []byte(*c.Content))
+	}
+	return db.write(ctx, func(t *tx) error {
+		if _, err := t.exec(`INSERT INTO contacts (id, kind, register, direction, started_at, ended_at, created_at, created_by, meta, content, recording)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			c.ID, string(c.Kind), c.Register, c.Direction, nullMicros(c.StartedAt), nullMicros(c.EndedAt),
+			micros(c.CreatedAt), c.CreatedBy, sealedMeta, sealedContent, nullString(c.Recording)); err != nil {
+			return err
+		}
+		for _, sid := range c.SubjectIDs {
+			if _, err := t.exec(`INSERT INTO contact_subjects (subject_id, contact_id) VALUES (?, ?)`, sid, c.ID); err != nil {
+				if kirjaamo.ErrorCode(db.d.Translate(err)) == kirjaamo.ENOTFOUND {
+					return &kirjaamo.Error{Code: kirjaamo.ENOTFOUND, Field: "subject_ids", Message: "linked subject not found"}
+				}
+				return err
+			}
+		}
+		return t.appendAudit(ev)
+	})
+}
+
+const contactColumns = `c.id, c.kind, c.register, c.direction, c.started_at, c.ended_at, c.created_at, c.created_by, c.meta, c.content, c.recording`
+
+func (db *DB) scanContact(row scanner) (*kirjaamo.Contact, error) {
+	var c kirjaamo.Contact
+	var kind string
+	var started, ended sql.NullInt64
+	var created int64
+	var meta, content []byte
+	var recording sql.NullString
+	if err := row.Scan(&c.ID, &kind, &c.Register, &c.Direction, &started, &ended, &created, &c.CreatedBy, &meta, &content, &recording); err != nil {
+		return nil, err
+	}
+	c.Kind = policy.ContactKind(kind)
+	c.StartedAt, c.EndedAt, c.CreatedAt = fromNullMicros(started), fromNullMicros(ended), fromMicros(created)
+	c.Recording = recording.String
+	b, err := db.keys.Open(contactAAD(c.ID, "meta"), meta)
+	if err != nil {
+		return nil, fmt.Errorf("contact %s: %w", c.ID, err)
+	}
+	var m contactMeta
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("contact %s: %w", c.ID, err)
+	}
+	c.Title, c.Metadata = m.Title, m.Metadata
+	if content != nil {
+		b, err := db.keys.Open(contactAAD(c.ID, "content"), content)
+		if err != nil {
+			return nil, fmt.Errorf("contact %s: %w", c.ID, err)
+		}
+		s := string(b)
+		c.Content = &s
+	}
+	return &c, nil
+}
+
+// links fills SubjectIDs of the given contacts with one query.
+func (t *tx) links(cs []*kirjaamo.Contact) error {
+	if len(cs) == 0 {
+		return nil
+	}
+	byID := make(map[string]*kirjaamo.Contact, len(cs))
+	args := make([]any, len(cs))
+	for i, c := range cs {
+		byID[c.ID] = c
+		args[i] = c.ID
+		c.SubjectIDs = []string{}
+	}
+	rows, err := t.QueryContext(t.ctx, t.db.q(`SELECT contact_id, subject_id FROM contact_subjects WHERE contact_id IN (`+
+		placeholders(len(cs))+`) ORDER BY subject_id`), args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var cid, sid string
+		if err := rows.Scan(&cid, &sid); err != nil {
+			return err
+		}
+		byID[cid].SubjectIDs = append(byID[cid].SubjectIDs, sid)
+	}
+	return rows.Err()
+}
+
+// Contact loads one contact, authorises and audits the read.
+func (db *DB) Contact(ctx context.Context, id string, auth kirjaamo.Authorize[*kirjaamo.Contact]) (*kirjaamo.Contact, error) {
+	var c *kirjaamo.Contact
+	err := db.audited(ctx, func(t *tx) (*kirjaamo.AuditEvent, error) {
+		var err error
+		c, err = db.scanContact(t.queryRow(`SELECT `+contactColumns+` FROM contacts c WHERE c.id = ?`, id))
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, kirjaamo.Errorf(kirjaamo.ENOTFOUND, "contact not found")
+		} else if err != nil {
+			return nil, err
+		}
+		if err := t.links([]*kirjaamo.Contact{c}); err != nil {
+			return nil, err
+		}
+		return authorize(auth, c)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// SubjectContacts lists a subject's contacts in the given registers.
+func (db *DB) SubjectContacts(ctx context.Context, subjectID string, registers []string, auth kirjaamo.Authorize[[]*kirjaamo.Contact]) ([]*kirjaamo.Contact, error) {
+	var out []*kirjaamo.Contact
+	err := db.audited(ctx, func(t *tx) (*kirjaamo.AuditEvent, error) {
+		var one int
+		if err := t.queryRow(`SELECT 1 FROM subjects WHERE id = ?`, subjectID).Scan(&one); errors.Is(err, sql.ErrNoRows) {
+			return nil, kirjaamo.Errorf(kirjaamo.ENOTFOUND, "subject not found")
+		} else if err != nil {
+			return nil, err
+		}
+		out = nil
+		if len(registers) > 0 {
+			args := []any{subjectID}
+			for _, r := range registers {
+				args = append(args, r)
+			}
+			rows, err := t.QueryContext(ctx, db.q(`SELECT `+contactColumns+` FROM contact_subjects l JOIN contacts c ON c.id = l.contact_id
+				WHERE l.subject_id = ? AND c.register IN (`+placeholders(len(registers))+`) ORDER BY c.id DESC LIMIT 1000`), args...)
+			if err != nil {
+				return nil, err
+			}
+			for rows.Next() {
+				c, err := db.scanContact(rows)
+				if err != nil {
+					rows.Close()
+					return nil, err
+				}
+				out = append(out, c)
+			}
+			err = rows.Err()
+			rows.Close()
+			if err != nil {
+				return nil, err
+			}
+			if err := t.links(out); err != nil {
+				return nil, err
+			}
+		}
+		return authorize(auth, out)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}

@@ -1,0 +1,65 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/kirjaamo/kirjaamo"
+	"github.com/kirjaamo/kirjaamo/policy"
+)
+
+// CreateUser inserts a user. ECONFLICT when the username is taken.
+func (db *DB) CreateUser(ctx context.Context, u *kirjaamo.User) error {
+	err := db.write(ctx, func(t *tx) error {
+		_, err := t.exec(`INSERT INTO users (id, username, role, password_hash, created_at, disabled) VALUES (?, ?, ?, ?, ?, ?)`,
+			u.ID, u.Username, string(u.Role), u.PasswordHash, micros(u.CreatedAt), boolInt(u.Disabled))
+		return err
+	})
+	if kirjaamo.ErrorCode(err) == kirjaamo.ECONFLICT {
+		return &kirjaamo.Error{Code: kirjaamo.ECONFLICT, Field: "username", Message: "username is taken"}
+	}
+	return err
+}
+
+func scanUser(row scanner) (*kirjaamo.User, error) {
+	var u kirjaamo.User
+	var role string
+	var created int64
+	var disabled int
+	if err := row.Scan(&u.ID, &u.Username, &role, &u.PasswordHash, &created, &disabled); err != nil {
+		return nil, err
+	}
+	u.Role, u.CreatedAt, u.Disabled = policy.Role(role), fromMicros(created), disabled != 0
+	return &u, nil
+}
+
+// UserByUsername loads a user by name. ENOTFOUND when there is none.
+func (db *DB) UserByUsername(ctx context.Context, username string) (*kirjaamo.User, error) {
+	u, err := scanUser(db.r.QueryRowContext(ctx, db.q(`SELECT id, username, role, password_hash, created_at, disabled FROM users WHERE username = ?`), username))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, kirjaamo.Errorf(kirjaamo.ENOTFOUND, "user not found")
+	}
+	return u, err
+}
+
+// CreateToken stores a token's hash.
+func (db *DB) CreateToken(ctx context.Context, tok *kirjaamo.Token) error {
+	return db.write(ctx, func(t *tx) error {
+		_, err := t.exec(`INSERT INTO tokens (id, user_id, hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
+			tok.ID, tok.UserID, tok.Hash, micros(tok.CreatedAt), nullMicros(tok.ExpiresAt))
+		return err
+	})
+}
+
+// UserByToken finds the active user owning a token.
+func (db *DB) UserByToken(ctx context.Context, hash []byte, now time.Time) (*kirjaamo.User, error) {
+	u, err := scanUser(db.r.QueryRowContext(ctx, db.q(`SELECT u.id, u.username, u.role, u.password_hash, u.created_at, u.disabled
+		FROM tokens t JOIN users u ON u.id = t.user_id
+		WHERE t.hash = ? AND (t.expires_at IS NULL OR t.expires_at > ?) AND u.disabled = 0`), hash, micros(now)))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, kirjaamo.Errorf(kirjaamo.EUNAUTHORIZED, "invalid or expired token")
+	}
+	return u, err
+}

@@ -1,0 +1,78 @@
+package kirjaamo
+
+import (
+	"context"
+	"iter"
+	"time"
+)
+
+// Authorize is called by a store inside the transaction of a read, with the
+// record just loaded. It returns the audit event to write in that same
+// transaction and, when access is not allowed, an error: the store then
+// commits the event (a denied access is audited too) and returns the error.
+type Authorize[T any] func(T) (*AuditEvent, error)
+
+// Store is the persistence of Kirjaamo. There are two implementations,
+// embedded SQLite (sqlite.Open) and PostgreSQL (postgres.Open), checked by
+// one conformance suite (storetest). Every method that touches personal data
+// takes the audit event it must write, or an Authorize that produces it, and
+// writes it in the same transaction: there is no way to read or change
+// personal data through a Store without leaving an audit event.
+//
+// Identity codes and all other personal fields are encrypted at rest; lookups
+// use keyed blind indexes computed by the store.
+type Store interface {
+	// CreateSubject inserts s (already validated) and its lookup keys.
+	// ECONFLICT when a unique identifier (identity code, business ID,
+	// customer number) belongs to another subject.
+	CreateSubject(ctx context.Context, s *Subject, ev *AuditEvent) error
+	// Subject loads one subject. ENOTFOUND when there is none.
+	Subject(ctx context.Context, id string, auth Authorize[*Subject]) (*Subject, error)
+	// UpdateSubject loads the subject, calls update to change it in place
+	// and produce the audit event, and stores the result with its new keys.
+	// ENOTFOUND, ECONFLICT as for CreateSubject, or update's error.
+	UpdateSubject(ctx context.Context, id string, update func(*Subject) (*AuditEvent, error)) (*Subject, error)
+	// FindSubjects returns the subjects holding every one of keys (an
+	// intersection), at most limit, through the blind indexes only.
+	FindSubjects(ctx context.Context, keys []SubjectKey, limit int, auth Authorize[[]*Subject]) ([]*Subject, error)
+
+	// CreateContact inserts c and its subject links. ENOTFOUND when a linked
+	// subject does not exist.
+	CreateContact(ctx context.Context, c *Contact, ev *AuditEvent) error
+	// Contact loads one contact. ENOTFOUND when there is none.
+	Contact(ctx context.Context, id string, auth Authorize[*Contact]) (*Contact, error)
+	// SubjectContacts lists a subject's contacts in the given registers,
+	// newest first. ENOTFOUND when the subject does not exist.
+	SubjectContacts(ctx context.Context, subjectID string, registers []string, auth Authorize[[]*Contact]) ([]*Contact, error)
+
+	// AppendAudit writes an event on its own, for accesses refused before
+	// any data was touched (an under-specified search, a missing purpose).
+	AppendAudit(ctx context.Context, ev *AuditEvent) error
+	// AuditEvents lists events matching f, oldest first, and records the
+	// reading itself with ev in the same transaction.
+	AuditEvents(ctx context.Context, f AuditFilter, ev *AuditEvent) ([]*AuditEvent, error)
+	// AuditChain returns the stored head and an iterator over every event in
+	// sequence order, for verification.
+	AuditChain(ctx context.Context) (AuditHead, iter.Seq2[*AuditEvent, error], error)
+
+	CreateUser(ctx context.Context, u *User) error                                   // ECONFLICT on a taken username
+	UserByUsername(ctx context.Context, username string) (*User, error)              // ENOTFOUND
+	CreateToken(ctx context.Context, t *Token) error                                 //
+	UserByToken(ctx context.Context, tokenHash []byte, now time.Time) (*User, error) // EUNAUTHORIZED when unknown or expired
+
+	Ping(ctx context.Context) error
+	Close() error
+}
+
+// AuditFilter selects audit events. Zero fields do not filter.
+type AuditFilter struct {
+	Actor     string
+	Action    string
+	Register  string
+	SubjectID string
+	RecordID  string
+	Since     time.Time
+	Until     time.Time
+	AfterSeq  int64
+	Limit     int
+}
