@@ -156,8 +156,8 @@ func init() {
 // the country does not use IBAN. RF (creditor reference) is not a country.
 func IBANLength(cc string) int { return ibanLengths[cc] }
 
-// matchIBAN matches an IBAN at text[i], compact or grouped by four with single
-// spaces, in any case, with the country's length and mod-97 check.
+// matchIBAN matches an IBAN at text[i], compact or grouped with single spaces
+// after the check digits, in any case, with the country's length and mod-97 check.
 func matchIBAN(text []byte, i int) (int, bool) {
 	a, b := upper(text[i])-'A', upper(text[i+1])-'A'
 	if a >= 26 || b >= 26 {
@@ -181,7 +181,9 @@ func matchIBAN(text []byte, i int) (int, bool) {
 			j++
 			continue
 		}
-		if c == ' ' && count > 0 && count%4 == 0 && j+1 < n && isASCIIAlnum(text[j+1]) {
+		// Groups are normally of four, but any single space between
+		// characters is accepted: the length and mod 97 still have to hold.
+		if c == ' ' && count >= 4 && j+1 < n && isASCIIAlnum(text[j+1]) && text[j-1] != ' ' {
 			j++
 			continue
 		}

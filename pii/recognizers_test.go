@@ -160,6 +160,8 @@ func TestIBAN(t *testing.T) {
 		// Rule: any case.
 		{"LowerCase", "tili " + strings.ToLower(piitest.Group4(fi)), one(TypeIBAN, strings.ToLower(piitest.Group4(fi)))},
 		{"WrongCheckDigits", "tili " + wrongCheck, nil},
+		{"IrregularGroups", "tili FI21 123456 00000785", one(TypeIBAN, "FI21 123456 00000785")},
+		{"FollowedByNumber", "tili FI21 1234 5600 0007 85 12 kpl", one(TypeIBAN, "FI21 1234 5600 0007 85")},
 		// Rule: length must be the country's: one digit more or less is not an IBAN.
 		{"TooLong", "tili " + fi + "1", nil},
 		{"TooShort", "tili " + fi[:17], nil},
