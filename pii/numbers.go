@@ -350,3 +350,41 @@ func matchPhoneIntl(text []byte, start, j int) (int, bool) {
 	}
 	return 0, false
 }
+
+// matchPhoneParen matches a Finnish number with the area code in brackets,
+// "(09) 310 1691", "(040) 123 4567", at text[i] == '('.
+func matchPhoneParen(text []byte, i int) (int, bool) {
+	n := len(text)
+	k := i + 1
+	for k < n && isDigit(text[k]) && k-i <= 5 {
+		k++
+	}
+	if k >= n || text[k] != ')' || !fiPrefixOK(text[i+1:k]) {
+		return 0, false
+	}
+	area := k - i - 1
+	j := k + 1
+	if j < n && text[j] == ' ' {
+		j++
+	}
+	if j >= n || !isDigit(text[j]) {
+		return 0, false
+	}
+	var g phoneGroups
+	g.read(text, j, 11-area, false)
+	for c := g.n; c >= 1; c-- {
+		t := area + g.gtotal[c-1]
+		if t < 8 {
+			break
+		}
+		if !phoneRestOK(g.glen[:c]) {
+			continue
+		}
+		end := g.gend[c-1]
+		if !boundaryAfter(text, end) {
+			return 0, false
+		}
+		return end, true
+	}
+	return 0, false
+}

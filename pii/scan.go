@@ -20,6 +20,7 @@ const (
 	cAt             // '@'
 	cPlus           // '+'
 	cColon          // ':'
+	cParen          // '(': "(09) 310 1691"
 )
 
 var (
@@ -53,6 +54,8 @@ func init() {
 			class[b] = cPlus
 		case b == ':':
 			class[b] = cColon
+		case b == '(':
+			class[b] = cParen
 		}
 	}
 }
@@ -175,6 +178,15 @@ func (s *Scanner) scan(text []byte, from, to, prevEnd int, dst []Finding) ([]Fin
 				}
 			}
 			i++
+		case cParen:
+			if s.enabled&bitPhone != 0 && i+1 < n && text[i+1] == '0' && (i == 0 || !isWordBefore(text, i)) {
+				if end, ok := matchPhoneParen(text, i); ok {
+					dst = append(dst, Finding{Type: TypePhone, Start: i, End: end})
+					i, prevEnd = end, end
+					continue
+				}
+			}
+			i++
 		case cColon:
 			if s.enabled&bitIP != 0 && i+2 < n && text[i+1] == ':' && (i == 0 || (!isWordBefore(text, i) && text[i-1] != ':')) {
 				if end, ok := matchIPv6(text, i); ok {
@@ -192,7 +204,7 @@ func (s *Scanner) scan(text []byte, from, to, prevEnd int, dst []Finding) ([]Fin
 // isPhoneGlue reports bytes that, right before '+', make it an operator or
 // part of a token rather than the start of a phone number.
 func isPhoneGlue(b byte) bool {
-	return wordByte[b] || b == '+' || b == '.' || b == ','
+	return wordByte[b] || b == '+'
 }
 
 // atWord runs the recognizers that start with a letter: IBAN, FI VAT number,

@@ -368,7 +368,13 @@ func digitsN(r *rand.Rand, n int) string {
 func Phone(r *rand.Rand) string {
 	mob := []string{"40", "41", "44", "45", "46", "50", "42", "43"}[r.IntN(8)]
 	sub := digitsN(r, 7)
-	switch r.IntN(16) {
+	switch r.IntN(19) {
+	case 16:
+		return "(0" + []string{"9", "2", "3", "40", "50"}[r.IntN(5)] + ") " + digitsN(r, 3) + " " + digitsN(r, 4)
+	case 17:
+		return "+46 70 " + digitsN(r, 3) + " " + digitsN(r, 2) + " " + digitsN(r, 2)
+	case 18:
+		return "+1 (" + fmt.Sprint(201+r.IntN(700)) + ") " + digitsN(r, 3) + "-" + digitsN(r, 4)
 	case 0, 1:
 		return "0" + mob + " " + sub[:3] + " " + sub[3:]
 	case 2:
