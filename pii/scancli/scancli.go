@@ -5,6 +5,7 @@ package scancli
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -209,6 +210,7 @@ func scanJSONL(s *pii.Scanner, r io.Reader, w *bufio.Writer) (bad bool, err erro
 		out  []byte
 		fs   []pii.Finding
 	)
+	first := true
 	for {
 		line = line[:0]
 		var rerr error
@@ -227,6 +229,10 @@ func scanJSONL(s *pii.Scanner, r io.Reader, w *bufio.Writer) (bad bool, err erro
 			return bad, rerr
 		}
 		body := line
+		if first {
+			body = bytes.TrimPrefix(body, []byte("\xef\xbb\xbf")) // UTF-8 byte-order mark
+			first = false
+		}
 		if n := len(body); n > 0 && body[n-1] == '\n' {
 			body = body[:n-1]
 		}

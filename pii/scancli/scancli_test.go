@@ -60,6 +60,12 @@ func TestJSONL(t *testing.T) {
 			t.Errorf("line 3 = %s, want an error for the missing text", lines[2])
 		}
 	})
+	t.Run("ByteOrderMarkIgnored", func(t *testing.T) {
+		out, _, code := run(t, "\xef\xbb\xbf"+`{"text":"a@example.fi"}`+"\n", "--jsonl")
+		if code != 0 || out != `{"findings":[{"type":"email_address","start":0,"end":12,"validated":false}]}`+"\n" {
+			t.Errorf("got %d %s", code, out)
+		}
+	})
 	t.Run("LongLine", func(t *testing.T) {
 		text := strings.Repeat("sana ", 500000) + "a@example.fi"
 		b, _ := json.Marshal(map[string]string{"text": text})
