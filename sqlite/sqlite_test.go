@@ -1,39 +1,16 @@
 package sqlite_test
 
 import (
-	"context"
 	"os"
-	"path/filepath"
 	"testing"
 
-	"github.com/kirjaamo/kirjaamo/keys"
-	"github.com/kirjaamo/kirjaamo/sqlite"
 	"github.com/kirjaamo/kirjaamo/sqlstore"
 	"github.com/kirjaamo/kirjaamo/sqlstore/storetest"
 )
 
-// MustOpenDB opens a fresh, migrated store in a temporary directory.
-func MustOpenDB(tb testing.TB, ring *keys.Ring) *sqlstore.DB {
-	tb.Helper()
-	path := filepath.Join(tb.TempDir(), "kirjaamo.db")
-	db, err := sqlite.Open(path, ring, sqlite.Options{})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(context.Background()); err != nil {
-		tb.Fatal(err)
-	}
-	return db
-}
-
 func TestStore(t *testing.T) {
 	storetest.Run(t, storetest.Backend{
-		Open: func(tb testing.TB, ring *keys.Ring) *sqlstore.DB {
-			db := MustOpenDB(tb, ring)
-			tb.Cleanup(func() {}) // path kept on db for Stored
-			return db
-		},
+		Open: storetest.OpenSQLite,
 		Stored: func(tb testing.TB, db *sqlstore.DB) []byte {
 			// The database file and its WAL, as they lie on disk.
 			var path string

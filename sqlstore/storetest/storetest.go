@@ -167,11 +167,11 @@ func Run(t *testing.T, b Backend) {
 			keys []kirjaamo.SubjectKey
 			want int
 		}{
-			{"IdentityCode", []kirjaamo.SubjectKey{{kirjaamo.KeyIdentityCode, s.IdentityCode}}, 1},
-			{"Email", []kirjaamo.SubjectKey{{kirjaamo.KeyEmail, s.Emails[0]}}, 1},
-			{"FullNameAndBirthDate", []kirjaamo.SubjectKey{{kirjaamo.KeyFullName, strings.ToLower(s.FirstName + " " + s.LastName)}, {kirjaamo.KeyBirthDate, s.BirthDate}}, 2},
-			{"FullNameAndAddressIntersect", []kirjaamo.SubjectKey{{kirjaamo.KeyFullName, strings.ToLower(s.FirstName + " " + s.LastName)}, {kirjaamo.KeyAddress, strings.ToLower(s.Address.Street)}}, 1},
-			{"NoMatch", []kirjaamo.SubjectKey{{kirjaamo.KeyEmail, "nobody@example.com"}}, 0},
+			{"IdentityCode", []kirjaamo.SubjectKey{{Kind: kirjaamo.KeyIdentityCode, Value: s.IdentityCode}}, 1},
+			{"Email", []kirjaamo.SubjectKey{{Kind: kirjaamo.KeyEmail, Value: s.Emails[0]}}, 1},
+			{"FullNameAndBirthDate", []kirjaamo.SubjectKey{{Kind: kirjaamo.KeyFullName, Value: strings.ToLower(s.FirstName + " " + s.LastName)}, {Kind: kirjaamo.KeyBirthDate, Value: s.BirthDate}}, 2},
+			{"FullNameAndAddressIntersect", []kirjaamo.SubjectKey{{Kind: kirjaamo.KeyFullName, Value: strings.ToLower(s.FirstName + " " + s.LastName)}, {Kind: kirjaamo.KeyAddress, Value: strings.ToLower(s.Address.Street)}}, 1},
+			{"NoMatch", []kirjaamo.SubjectKey{{Kind: kirjaamo.KeyEmail, Value: "nobody@example.com"}}, 0},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				got, err := db.FindSubjects(ctx, tc.keys, 10, allow[[]*kirjaamo.Subject]("search"))
@@ -207,7 +207,7 @@ func Run(t *testing.T, b Backend) {
 			email string
 			want  int
 		}{{old, 0}, {fresh, 1}} {
-			found, err := db.FindSubjects(ctx, []kirjaamo.SubjectKey{{kirjaamo.KeyEmail, tc.email}}, 10, allow[[]*kirjaamo.Subject]("search"))
+			found, err := db.FindSubjects(ctx, []kirjaamo.SubjectKey{{Kind: kirjaamo.KeyEmail, Value: tc.email}}, 10, allow[[]*kirjaamo.Subject]("search"))
 			if err != nil || len(found) != tc.want {
 				t.Fatalf("search after update: got %d (%v), want %d", len(found), err, tc.want)
 			}

@@ -1,0 +1,270 @@
+package http_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kirjaamo/kirjaamo"
+	khttp "github.com/kirjaamo/kirjaamo/http"
+	"github.com/kirjaamo/kirjaamo/keys"
+	"github.com/kirjaamo/kirjaamo/policy"
+	"github.com/kirjaamo/kirjaamo/sqlstore"
+	"github.com/kirjaamo/kirjaamo/sqlstore/storetest"
+	"github.com/kirjaamo/kirjaamo/synth"
+)
+
+// env is a running API over a real store with one user per role.
+type env struct {
+	t      *testing.T
+	srv    *httptest.Server
+	api    *khttp.Server
+	db     *sqlstore.DB
+	ring   *keys.Ring
+	tokens map[policy.Role]string
+	users  map[policy.Role]*kirjaamo.User
+	gen    *synth.Gen
+	logs   *bytes.Buffer
+}
+
+func newEnv(t *testing.T, open func(testing.TB, *keys.Ring) *sqlstore.DB, policyFile string) *env {
+	t.Helper()
+	pol, err := policy.Load(policyFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ring := keys.Generate()
+	db := open(t, ring)
+	svc := &kirjaamo.Service{Store: db, Policy: pol, BlindRef: ring.BlindRef}
+	logs := &bytes.Buffer{}
+	api := khttp.New(svc, db, slog.New(slog.NewJSONHandler(logs, nil)))
+	e := &env{t: t, api: api, db: db, ring: ring, tokens: map[policy.Role]string{}, users: map[policy.Role]*kirjaamo.User{}, gen: synth.New(42), logs: logs}
+	for _, role := range policy.Roles() {
+		hash, err := kirjaamo.HashPassword("correct horse battery " + string(role))
+		if err != nil {
+			t.Fatal(err)
+		}
+		u := &kirjaamo.User{ID: kirjaamo.NewID(time.Now()), Username: "user." + string(role), Role: role, PasswordHash: hash, CreatedAt: time.Now()}
+		if err := db.CreateUser(t.Context(), u); err != nil {
+			t.Fatal(err)
+		}
+		secret, tok := kirjaamo.NewToken(u.ID, time.Now(), 0)
+		if err := db.CreateToken(t.Context(), tok); err != nil {
+			t.Fatal(err)
+		}
+		e.tokens[role], e.users[role] = secret, u
+	}
+	e.srv = httptest.NewServer(api)
+	t.Cleanup(e.srv.Close)
+	return e
+}
+
+// do sends a request as role ("" = no token) and decodes a JSON answer.
+func (e *env) do(role policy.Role, method, path string, body any, out any, header ...string) int {
+	e.t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = strings.NewReader(b)
+	default:
+		j, _ := json.Marshal(b)
+		rd = bytes.NewReader(j)
+	}
+	req, _ := http.NewRequest(method, e.srv.URL+path, rd)
+	if rd != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if role != "" {
+		req.Header.Set("Authorization", "Bearer "+e.tokens[role])
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	if out != nil && len(data) > 0 {
+		if err := json.Unmarshal(data, out); err != nil {
+			e.t.Fatalf("%s %s: answer is not JSON: %v", method, path, err)
+		}
+	}
+	return resp.StatusCode
+}
+
+// personBody is a synthetic person as a create request.
+func personBody(p *kirjaamo.Subject) khttp.NewSubject {
+	return khttp.NewSubject{FirstName: p.FirstName, LastName: p.LastName, IdentityCode: p.IdentityCode,
+		CustomerNumber: p.CustomerNumber, Emails: p.Emails, Phones: p.Phones, Address: p.Address}
+}
+
+func (e *env) newPerson(role policy.Role) *kirjaamo.Subject {
+	e.t.Helper()
+	p := e.gen.Person()
+	var got kirjaamo.Subject
+	if code := e.do(role, "POST", "/api/v1/subjects", personBody(p), &got, "X-Purpose", "asiakkuuden hoito"); code != 201 {
+		e.t.Fatalf("create subject: got %d, want 201", code)
+	}
+	got.IdentityCode = p.IdentityCode // the answer is masked
+	return &got
+}
+
+func (e *env) newCall(role policy.Role, subjectID string) *kirjaamo.Contact {
+	e.t.Helper()
+	content := "Asiakas kysyi hakemuksen käsittelyajasta."
+	var got kirjaamo.Contact
+	code := e.do(role, "POST", "/api/v1/contacts", khttp.NewContact{Kind: policy.KindCall, SubjectIDs: []string{subjectID}, Direction: "inbound", Content: &content}, &got)
+	if code != 201 {
+		e.t.Fatalf("create contact: got %d, want 201", code)
+	}
+	return &got
+}
+
+const seed002 = "../examples/seed002-te-contact-centre.yaml"
+
+func eachBackend(t *testing.T, fn func(t *testing.T, open func(testing.TB, *keys.Ring) *sqlstore.DB)) {
+	for _, b := range storetest.Backends() {
+		t.Run(b.Name, func(t *testing.T) { fn(t, b.Open) })
+	}
+}
+
+// TestAuthorizationMatrix tries every route with every role and without a
+// token under the seed 002 policy (customers: read agent/supervisor/dpo,
+// write agent/supervisor; calls the same; the audit log for auditor and
+// DPO only). Only the allowed combinations succeed: 401 without a token,
+// 403 for a role the policy does not name. A route missing from this table
+// fails the test.
+func TestAuthorizationMatrix(t *testing.T) {
+	eachBackend(t, func(t *testing.T, open func(testing.TB, *keys.Ring) *sqlstore.DB) {
+		e := newEnv(t, open, seed002)
+		subj := e.newPerson(policy.RoleAgent)
+		call := e.newCall(policy.RoleAgent, subj.ID)
+
+		type want map[policy.Role]int // missing roles: 403; "" is no token
+		const none = policy.Role("")
+		public := func(code int) want {
+			return want{none: code, policy.RoleAgent: code, policy.RoleSupervisor: code, policy.RoleDPO: code, policy.RoleAdmin: code, policy.RoleAuditor: code}
+		}
+		readers := want{none: 401, policy.RoleAgent: 200, policy.RoleSupervisor: 200, policy.RoleDPO: 200}
+		writers := func(code int) want { return want{none: 401, policy.RoleAgent: code, policy.RoleSupervisor: code} }
+		matrix := []struct {
+			method, pattern, path string
+			body                  func() any
+			want                  want
+		}{
+			{"GET", "/healthz", "/healthz", nil, public(200)},
+			{"GET", "/api/v1/openapi.json", "/api/v1/openapi.json", nil, public(200)},
+			{"POST", "/api/v1/login", "/api/v1/login", func() any {
+				return khttp.LoginRequest{Username: "user.agent", Password: "correct horse battery agent"}
+			}, public(200)},
+			{"POST", "/api/v1/subjects", "/api/v1/subjects", func() any { return personBody(e.gen.Person()) }, writers(201)},
+			{"GET", "/api/v1/subjects", "/api/v1/subjects?customer_number=" + subj.CustomerNumber, nil, readers},
+			{"POST", "/api/v1/subjects/search", "/api/v1/subjects/search", func() any {
+				return kirjaamo.SubjectQuery{CustomerNumber: subj.CustomerNumber}
+			}, readers},
+			{"GET", "/api/v1/subjects/{id}", "/api/v1/subjects/" + subj.ID, nil, readers},
+			{"PATCH", "/api/v1/subjects/{id}", "/api/v1/subjects/" + subj.ID, func() any { return map[string]any{"phones": []string{e.gen.Phone()}} }, writers(200)},
+			{"GET", "/api/v1/subjects/{id}/contacts", "/api/v1/subjects/" + subj.ID + "/contacts", nil, readers},
+			{"POST", "/api/v1/contacts", "/api/v1/contacts", func() any {
+				return khttp.NewContact{Kind: policy.KindCall, SubjectIDs: []string{subj.ID}}
+			}, writers(201)},
+			{"GET", "/api/v1/contacts/{id}", "/api/v1/contacts/" + call.ID, nil, readers},
+			{"GET", "/api/v1/audit", "/api/v1/audit?limit=5", nil, want{none: 401, policy.RoleAuditor: 200, policy.RoleDPO: 200}},
+		}
+		covered := map[string]bool{}
+		for _, m := range matrix {
+			covered[m.method+" "+m.pattern] = true
+		}
+		for _, r := range e.api.Routes() {
+			if !covered[r.Method+" "+r.Path] {
+				t.Errorf("route %s %s is not in the authorisation matrix", r.Method, r.Path)
+			}
+		}
+		for _, m := range matrix {
+			for _, role := range append([]policy.Role{none}, policy.Roles()...) {
+				name := string(role)
+				if name == "" {
+					name = "NoToken"
+				}
+				t.Run(m.method+" "+m.pattern+"/"+name, func(t *testing.T) {
+					want, ok := m.want[role]
+					if !ok {
+						want = 403
+					}
+					var body any
+					if m.body != nil {
+						body = m.body()
+					}
+					var errBody khttp.ErrorBody
+					got := e.do(role, m.method, m.path, body, &errBody, "X-Purpose", "asiakaspalvelu")
+					if got != want {
+						t.Fatalf("got %d (%s), want %d", got, errBody.Error.Message, want)
+					}
+					if got >= 400 && errBody.Error.Code == "" {
+						t.Fatalf("error answer without the error shape")
+					}
+				})
+			}
+		}
+		// A role refused by the policy left an audit event of the refusal.
+		var list khttp.AuditList
+		e.do(policy.RoleAuditor, "GET", "/api/v1/audit?actor="+e.users[policy.RoleAdmin].ID, nil, &list)
+		denied := 0
+		for _, ev := range list.Events {
+			if ev.Outcome == kirjaamo.OutcomeDenied {
+				denied++
+			}
+		}
+		if denied < 5 {
+			t.Fatalf("got %d denied events for the admin, want one per refused data route (≥ 5)", denied)
+		}
+		if _, err := kirjaamo.VerifyAudit(t.Context(), e.db, e.ring.AuditKey()); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// TestOpenAPIListsEveryRoute: the served document has every route the mux
+// serves, with its method, and every path parameter declared.
+func TestOpenAPIListsEveryRoute(t *testing.T) {
+	e := newEnv(t, storetest.OpenSQLite, seed002)
+	var doc struct {
+		OpenAPI string                               `json:"openapi"`
+		Paths   map[string]map[string]map[string]any `json:"paths"`
+	}
+	if code := e.do("", "GET", "/api/v1/openapi.json", nil, &doc); code != 200 {
+		t.Fatalf("got %d", code)
+	}
+	if !strings.HasPrefix(doc.OpenAPI, "3.") {
+		t.Fatalf("got openapi %q, want 3.x", doc.OpenAPI)
+	}
+	n := 0
+	for _, r := range e.api.Routes() {
+		op, ok := doc.Paths[r.Path][strings.ToLower(r.Method)]
+		if !ok {
+			t.Errorf("%s %s missing from the OpenAPI document", r.Method, r.Path)
+			continue
+		}
+		n++
+		if strings.Contains(r.Path, "{id}") && !strings.Contains(fmt.Sprint(op["parameters"]), "name:id") {
+			t.Errorf("%s %s: path parameter id not declared", r.Method, r.Path)
+		}
+	}
+	ops := 0
+	for _, p := range doc.Paths {
+		ops += len(p)
+	}
+	if ops != n {
+		t.Fatalf("document has %d operations, the server %d routes", ops, n)
+	}
+}

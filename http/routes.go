@@ -1,0 +1,340 @@
+package http
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/kirjaamo/kirjaamo"
+	"github.com/kirjaamo/kirjaamo/policy"
+)
+
+// Route is one API route.
+type Route struct {
+	Method, Path string
+	Summary      string
+	// Public routes need no token. Roles, when set, are the only roles the
+	// route admits at all. Routes to personal data leave Roles empty: the
+	// service decides by the policy's register permissions and audits a
+	// denial, which a refusal here could not.
+	Public  bool
+	Roles   []policy.Role
+	Request any // a value of the request body type, for the OpenAPI document
+	// Response is a value of the success body type; Status its status.
+	Response any
+	Status   int
+	// Query lists query parameters (name → description).
+	Query   map[string]string
+	Handler func(http.ResponseWriter, *http.Request) error
+}
+
+// LoginRequest is the body of POST /api/v1/login.
+type LoginRequest struct {
+	Username string `json:"username"`
+	Password string `json:"password"`
+}
+
+// LoginResponse answers a login.
+type LoginResponse struct {
+	Token     string    `json:"token"`
+	ExpiresAt time.Time `json:"expires_at"`
+	Role      string    `json:"role"`
+}
+
+// SubjectList is a search result.
+type SubjectList struct {
+	Subjects []*kirjaamo.Subject `json:"subjects"`
+}
+
+// ContactList lists contacts.
+type ContactList struct {
+	Contacts []*kirjaamo.Contact `json:"contacts"`
+}
+
+// AuditList lists audit events.
+type AuditList struct {
+	Events []*kirjaamo.AuditEvent `json:"events"`
+}
+
+// Health is the health answer.
+type Health struct {
+	Status string `json:"status"`
+}
+
+// NewContact is the body of POST /api/v1/contacts.
+type NewContact struct {
+	Kind       policy.ContactKind `json:"kind"`
+	Register   string             `json:"register,omitempty"`
+	SubjectIDs []string           `json:"subject_ids"`
+	Direction  string             `json:"direction,omitempty"`
+	Title      string             `json:"title,omitempty"`
+	StartedAt  *time.Time         `json:"started_at,omitempty"`
+	EndedAt    *time.Time         `json:"ended_at,omitempty"`
+	Metadata   map[string]string  `json:"metadata,omitempty"`
+	Content    *string            `json:"content,omitempty"`
+}
+
+// NewSubject is the body of POST /api/v1/subjects.
+type NewSubject struct {
+	Kind                string            `json:"kind,omitempty"`
+	FirstName           string            `json:"first_name,omitempty"`
+	LastName            string            `json:"last_name,omitempty"`
+	Name                string            `json:"name,omitempty"`
+	IdentityCode        string            `json:"identity_code,omitempty"`
+	BusinessID          string            `json:"business_id,omitempty"`
+	CustomerNumber      string            `json:"customer_number,omitempty"`
+	BirthDate           string            `json:"birth_date,omitempty"`
+	Emails              []string          `json:"emails,omitempty"`
+	Phones              []string          `json:"phones,omitempty"`
+	Address             *kirjaamo.Address `json:"address,omitempty"`
+	RelationshipEndedAt *time.Time        `json:"relationship_ended_at,omitempty"`
+	LastActivityAt      *time.Time        `json:"last_activity_at,omitempty"`
+}
+
+func (s *Server) table() []Route {
+	return []Route{
+		{Method: "GET", Path: "/healthz", Summary: "Liveness and database check", Public: true, Response: Health{}, Status: 200, Handler: s.health},
+		{Method: "GET", Path: "/api/v1/openapi.json", Summary: "This API's OpenAPI 3 document", Public: true, Response: map[string]any{}, Status: 200, Handler: s.openapi},
+		{Method: "POST", Path: "/api/v1/login", Summary: "Exchange a username and password for a token (rate-limited)", Public: true,
+			Request: LoginRequest{}, Response: LoginResponse{}, Status: 200, Handler: s.login},
+		{Method: "POST", Path: "/api/v1/subjects", Summary: "Create a subject (person or organisation)",
+			Request: NewSubject{}, Response: kirjaamo.Subject{}, Status: 201, Handler: s.createSubject},
+		{Method: "GET", Path: "/api/v1/subjects", Summary: "Search subjects (search guard applies); prefer POST /api/v1/subjects/search, which keeps identifiers out of URLs",
+			Query: searchParams, Response: SubjectList{}, Status: 200, Handler: s.searchSubjectsGet},
+		{Method: "POST", Path: "/api/v1/subjects/search", Summary: "Search subjects with criteria in the body (search guard applies)",
+			Request: kirjaamo.SubjectQuery{}, Response: SubjectList{}, Status: 200, Handler: s.searchSubjectsPost},
+		{Method: "GET", Path: "/api/v1/subjects/{id}", Summary: "Read a subject; the identity code is masked unless reveal=identity_code and a purpose are given",
+			Query: map[string]string{"reveal": "identity_code to show the identity code in full (audited, needs a purpose)", "purpose": "stated purpose (or X-Purpose header)"},
+			Response: kirjaamo.Subject{}, Status: 200, Handler: s.getSubject},
+		{Method: "PATCH", Path: "/api/v1/subjects/{id}", Summary: "Change a subject (fields present replace stored ones)",
+			Request: kirjaamo.SubjectPatch{}, Response: kirjaamo.Subject{}, Status: 200, Handler: s.patchSubject},
+		{Method: "GET", Path: "/api/v1/subjects/{id}/contacts", Summary: "A subject's contacts in the registers the caller's role may read",
+			Response: ContactList{}, Status: 200, Handler: s.subjectContacts},
+		{Method: "POST", Path: "/api/v1/contacts", Summary: "Record a contact (call, chat, e-mail, contact request, counselling workspace, note)",
+			Request: NewContact{}, Response: kirjaamo.Contact{}, Status: 201, Handler: s.createContact},
+		{Method: "GET", Path: "/api/v1/contacts/{id}", Summary: "Read a contact",
+			Response: kirjaamo.Contact{}, Status: 200, Handler: s.getContact},
+		{Method: "GET", Path: "/api/v1/audit", Summary: "List audit events (auditor and DPO only)",
+			Query: auditParams, Response: AuditList{}, Status: 200, Handler: s.audit},
+	}
+}
+
+var searchParams = map[string]string{
+	"identity_code": "henkilötunnus", "business_id": "Y-tunnus", "email": "e-mail address", "phone": "phone number",
+	"customer_number": "customer number", "first_name": "first name (only with last_name)", "last_name": "last name",
+	"name": "organisation name", "birth_date": "YYYY-MM-DD", "address": "street address",
+}
+
+var auditParams = map[string]string{
+	"actor": "user id", "action": "create|read|update|delete|search|export|reveal", "register": "register id",
+	"subject_id": "subject id", "record_id": "record id", "since": "RFC 3339 time", "until": "RFC 3339 time",
+	"after": "sequence number to continue after", "limit": "at most this many (≤ 1000)",
+}
+
+func (s *Server) health(w http.ResponseWriter, r *http.Request) error {
+	if err := s.Store.Ping(r.Context()); err != nil {
+		s.Logger.Error("health check failed", "error", scrub(err))
+		return kirjaamo.Errorf(kirjaamo.EUNAVAILABLE, "database unavailable")
+	}
+	writeJSON(w, http.StatusOK, Health{Status: "ok"})
+	return nil
+}
+
+// dummyHash is checked for unknown usernames so that a login takes the same
+// time whether or not the user exists.
+var dummyHash, _ = kirjaamo.HashPassword("kirjaamo-timing-equaliser")
+
+func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
+	var req LoginRequest
+	if err := decode(r, &req); err != nil {
+		return err
+	}
+	// Rate limit by client address and by username, before the password
+	// check, so a guessing client is slowed whichever it varies.
+	if !s.limiter.allow("ip:"+clientIP(r), s.Now()) || !s.limiter.allow("user:"+req.Username, s.Now()) {
+		w.Header().Set("Retry-After", "60")
+		return kirjaamo.Errorf(kirjaamo.ETOOMANY, "too many login attempts; try again in a minute")
+	}
+	u, err := s.Store.UserByUsername(r.Context(), req.Username)
+	if err != nil && kirjaamo.ErrorCode(err) != kirjaamo.ENOTFOUND {
+		return err
+	}
+	if u == nil || u.Disabled || u.PasswordHash == "" {
+		kirjaamo.CheckPassword(dummyHash, req.Password)
+		return kirjaamo.Errorf(kirjaamo.EUNAUTHORIZED, "wrong username or password")
+	}
+	if !kirjaamo.CheckPassword(u.PasswordHash, req.Password) {
+		return kirjaamo.Errorf(kirjaamo.EUNAUTHORIZED, "wrong username or password")
+	}
+	secret, tok := kirjaamo.NewToken(u.ID, s.Now(), s.TokenTTL)
+	if err := s.Store.CreateToken(r.Context(), tok); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, LoginResponse{Token: secret, ExpiresAt: *tok.ExpiresAt, Role: string(u.Role)})
+	return nil
+}
+
+func (s *Server) createSubject(w http.ResponseWriter, r *http.Request) error {
+	var in NewSubject
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	sub := &kirjaamo.Subject{Kind: in.Kind, FirstName: in.FirstName, LastName: in.LastName, Name: in.Name,
+		IdentityCode: in.IdentityCode, BusinessID: in.BusinessID, CustomerNumber: in.CustomerNumber,
+		BirthDate: in.BirthDate, Emails: in.Emails, Phones: in.Phones, Address: in.Address,
+		RelationshipEndedAt: in.RelationshipEndedAt, LastActivityAt: in.LastActivityAt}
+	if err := s.Service.CreateSubject(r.Context(), sub); err != nil {
+		return err
+	}
+	if sub.IdentityCode != "" {
+		sub.IdentityCode = kirjaamo.MaskIdentityCode(sub.IdentityCode)
+	}
+	w.Header().Set("Location", "/api/v1/subjects/"+sub.ID)
+	writeJSON(w, http.StatusCreated, sub)
+	return nil
+}
+
+func (s *Server) searchSubjectsGet(w http.ResponseWriter, r *http.Request) error {
+	v := r.URL.Query()
+	for k := range v {
+		if _, ok := searchParams[k]; !ok && k != "purpose" {
+			return kirjaamo.FieldError(k, "unknown search parameter %q", k)
+		}
+	}
+	q := &kirjaamo.SubjectQuery{IdentityCode: v.Get("identity_code"), BusinessID: v.Get("business_id"), Email: v.Get("email"),
+		Phone: v.Get("phone"), CustomerNumber: v.Get("customer_number"), FirstName: v.Get("first_name"),
+		LastName: v.Get("last_name"), Name: v.Get("name"), BirthDate: v.Get("birth_date"), Address: v.Get("address")}
+	return s.search(w, r, q)
+}
+
+func (s *Server) searchSubjectsPost(w http.ResponseWriter, r *http.Request) error {
+	var q kirjaamo.SubjectQuery
+	if err := decode(r, &q); err != nil {
+		return err
+	}
+	return s.search(w, r, &q)
+}
+
+func (s *Server) search(w http.ResponseWriter, r *http.Request, q *kirjaamo.SubjectQuery) error {
+	out, err := s.Service.SearchSubjects(r.Context(), q)
+	if err != nil {
+		return err
+	}
+	if out == nil {
+		out = []*kirjaamo.Subject{}
+	}
+	writeJSON(w, http.StatusOK, SubjectList{out})
+	return nil
+}
+
+func (s *Server) getSubject(w http.ResponseWriter, r *http.Request) error {
+	reveal := false
+	switch v := r.URL.Query().Get("reveal"); v {
+	case "":
+	case "identity_code":
+		reveal = true
+	default:
+		return kirjaamo.FieldError("reveal", "reveal may only be identity_code")
+	}
+	sub, err := s.Service.Subject(r.Context(), r.PathValue("id"), reveal)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, sub)
+	return nil
+}
+
+func (s *Server) patchSubject(w http.ResponseWriter, r *http.Request) error {
+	var p kirjaamo.SubjectPatch
+	if err := decode(r, &p); err != nil {
+		return err
+	}
+	sub, err := s.Service.UpdateSubject(r.Context(), r.PathValue("id"), &p)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, sub)
+	return nil
+}
+
+func (s *Server) subjectContacts(w http.ResponseWriter, r *http.Request) error {
+	cs, err := s.Service.SubjectContacts(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	if cs == nil {
+		cs = []*kirjaamo.Contact{}
+	}
+	writeJSON(w, http.StatusOK, ContactList{cs})
+	return nil
+}
+
+func (s *Server) createContact(w http.ResponseWriter, r *http.Request) error {
+	var in NewContact
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	c := &kirjaamo.Contact{Kind: in.Kind, Register: in.Register, SubjectIDs: in.SubjectIDs, Direction: in.Direction,
+		Title: in.Title, StartedAt: in.StartedAt, EndedAt: in.EndedAt, Metadata: in.Metadata, Content: in.Content}
+	if err := s.Service.CreateContact(r.Context(), c); err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/contacts/"+c.ID)
+	writeJSON(w, http.StatusCreated, c)
+	return nil
+}
+
+func (s *Server) getContact(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.Service.Contact(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, c)
+	return nil
+}
+
+func (s *Server) audit(w http.ResponseWriter, r *http.Request) error {
+	v := r.URL.Query()
+	for k := range v {
+		if _, ok := auditParams[k]; !ok && k != "purpose" {
+			return kirjaamo.FieldError(k, "unknown audit filter %q", k)
+		}
+	}
+	f := kirjaamo.AuditFilter{Actor: v.Get("actor"), Action: v.Get("action"), Register: v.Get("register"),
+		SubjectID: v.Get("subject_id"), RecordID: v.Get("record_id")}
+	var err error
+	for _, t := range []struct {
+		name string
+		dst  *time.Time
+	}{{"since", &f.Since}, {"until", &f.Until}} {
+		if s := v.Get(t.name); s != "" {
+			if *t.dst, err = time.Parse(time.RFC3339, s); err != nil {
+				return kirjaamo.FieldError(t.name, "%s must be an RFC 3339 time", t.name)
+			}
+		}
+	}
+	for _, n := range []struct {
+		name string
+		dst  *int64
+	}{{"after", &f.AfterSeq}} {
+		if s := v.Get(n.name); s != "" {
+			if *n.dst, err = strconv.ParseInt(s, 10, 64); err != nil || *n.dst < 0 {
+				return kirjaamo.FieldError(n.name, "%s must be a non-negative integer", n.name)
+			}
+		}
+	}
+	if l := v.Get("limit"); l != "" {
+		if f.Limit, err = strconv.Atoi(l); err != nil || f.Limit < 1 || f.Limit > 1000 {
+			return kirjaamo.FieldError("limit", "limit must be 1–1000")
+		}
+	}
+	evs, err := s.Service.AuditEvents(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	if evs == nil {
+		evs = []*kirjaamo.AuditEvent{}
+	}
+	writeJSON(w, http.StatusOK, AuditList{evs})
+	return nil
+}
