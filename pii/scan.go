@@ -97,6 +97,13 @@ func boundaryAfter(text []byte, p int) bool {
 
 // skipWord returns the end of the run of word bytes starting at i.
 func skipWord(text []byte, i int) int {
+	for i+4 <= len(text) {
+		w := text[i : i+4 : i+4]
+		if !wordByte[w[0]] || !wordByte[w[1]] || !wordByte[w[2]] || !wordByte[w[3]] {
+			break
+		}
+		i += 4
+	}
 	for i < len(text) && wordByte[text[i]] {
 		i++
 	}
@@ -121,7 +128,7 @@ func (s *Scanner) scan(text []byte, from, to, prevEnd int, dst []Finding) ([]Fin
 			}
 		case cLetter, cHigh:
 			wend := skipWord(text, i)
-			if i > 0 && isWordBefore(text, i) {
+			if i > 0 && wordByte[text[i-1]] && isWordBefore(text, i) {
 				i = wend
 				continue
 			}
@@ -134,7 +141,7 @@ func (s *Scanner) scan(text []byte, from, to, prevEnd int, dst []Finding) ([]Fin
 			i = wend
 		case cDigit:
 			wend := skipWord(text, i)
-			if i > 0 && isWordBefore(text, i) {
+			if i > 0 && wordByte[text[i-1]] && isWordBefore(text, i) {
 				i = wend
 				continue
 			}
@@ -232,7 +239,7 @@ func (s *Scanner) atWord(text []byte, i, wend int, dst []Finding) ([]Finding, in
 			}
 		}
 	}
-	if wend-i >= 3 && s.enabled&bitSpecial != 0 && special.maybe(text[i], text[i+1], text[i+2]) {
+	if wend-i >= 3 && s.enabled&bitSpecial != 0 && special.maybe(text, i, wend) {
 		if end, cat, ok := special.match(text, i); ok {
 			return append(dst, Finding{Type: TypeSpecialCategory, Start: i, End: end, Category: cat}), end
 		}

@@ -144,7 +144,10 @@ func (n *trieNode) add(b byte) *trieNode {
 // specialMatcher is a trie over case-folded bytes with a bitmap of the first
 // two bytes of every term, so that most words are rejected with one lookup.
 type specialMatcher struct {
-	root   trieNode
+	root trieNode
+	// first4 holds the folded first four bytes of terms whose first word has
+	// at least four bytes, first3 the three-byte words (hiv, gay, jhl).
+	first4 [65536 / 64]uint64
 	first3 [65536 / 64]uint64
 	cats   []string
 }
@@ -173,8 +176,13 @@ func newSpecialMatcher(terms map[string][]string) *specialMatcher {
 			if w, _, _ := strings.Cut(strings.TrimSuffix(term, "*"), " "); len(strings.TrimSuffix(w, "*")) < 3 {
 				panic("pii: special term shorter than the 3-byte prefilter: " + term)
 			}
-			k := hash3(term[0], term[1], term[2])
-			m.first3[k/64] |= 1 << (k % 64)
+			if first, _, _ := strings.Cut(term, " "); len(strings.TrimSuffix(first, "*")) == 3 {
+				k := hash3(term[0], term[1], term[2])
+				m.first3[k/64] |= 1 << (k % 64)
+			} else {
+				k := hash4(term[0], term[1], term[2], term[3])
+				m.first4[k/64] |= 1 << (k % 64)
+			}
 			node := &m.root
 			words := strings.Split(term, " ")
 			for wi, w := range words {
@@ -199,16 +207,24 @@ func newSpecialMatcher(terms map[string][]string) *specialMatcher {
 	return m
 }
 
-// hash3 maps three folded bytes to a bit of the prefilter.
+// hash3 and hash4 map folded prefix bytes to a bit of a prefilter.
 func hash3(a, b, c byte) uint32 {
 	return (uint32(a)<<16 | uint32(b)<<8 | uint32(c)) * 0x9E3779B1 >> 16
 }
 
-// maybe is the prefilter on the first three bytes of a word (all terms are
-// at least three bytes long before any space).
-func (m *specialMatcher) maybe(b0, b1, b2 byte) bool {
-	k := hash3(fold(b0, 0), fold(b1, b0), fold(b2, b1))
-	return m.first3[k/64]&(1<<(k%64)) != 0
+func hash4(a, b, c, d byte) uint32 {
+	return (uint32(a)<<24 | uint32(b)<<16 | uint32(c)<<8 | uint32(d)) * 0x9E3779B1 >> 16
+}
+
+// maybe is the prefilter on the word text[i:wend]: its first four bytes (or
+// three for a three-byte word) must begin some term.
+func (m *specialMatcher) maybe(text []byte, i, wend int) bool {
+	if wend-i == 3 {
+		k := hash3(fold(text[i], 0), fold(text[i+1], text[i]), fold(text[i+2], text[i+1]))
+		return m.first3[k/64]&(1<<(k%64)) != 0
+	}
+	k := hash4(fold(text[i], 0), fold(text[i+1], text[i]), fold(text[i+2], text[i+1]), fold(text[i+3], text[i+2]))
+	return m.first4[k/64]&(1<<(k%64)) != 0
 }
 
 // match returns the longest term starting at the word start text[i].
