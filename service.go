@@ -382,12 +382,14 @@ func (s *Service) SearchSubjects(ctx context.Context, q *SubjectQuery) ([]*Subje
 		return nil, err
 	}
 	reg := s.subjectRegister()
+	// Role first (403), then the search guard, then the purpose: an agent
+	// who typed a first name learns what to add before anything else.
+	keys, guardErr := q.Keys()
+	if guardErr != nil && reg.Can(a.User.Role, policy.ActionRead) {
+		return nil, s.refuse(ctx, s.event(a, ActionSearch, OutcomeRefused, reg.ID, nil, nil, q.guardDetail()), guardErr)
+	}
 	if ev, err := s.check(a, reg, policy.ActionRead, ActionSearch, nil, nil); err != nil {
 		return nil, s.refuse(ctx, ev, err)
-	}
-	keys, err := q.Keys()
-	if err != nil {
-		return nil, s.refuse(ctx, s.event(a, ActionSearch, OutcomeRefused, reg.ID, nil, nil, q.guardDetail()), err)
 	}
 	out, err := s.Store.FindSubjects(ctx, keys, MaxSearchResults, func(found []*Subject) (*AuditEvent, error) {
 		ids := make([]string, len(found))

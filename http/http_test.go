@@ -179,6 +179,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 				return khttp.NewContact{Kind: policy.KindCall, SubjectIDs: []string{subj.ID}}
 			}, writers(201)},
 			{"GET", "/api/v1/contacts/{id}", "/api/v1/contacts/" + call.ID, nil, readers},
+			{"POST", "/api/v1/scan", "/api/v1/scan", func() any { return khttp.ScanRequest{Text: "Soita numeroon 040 123 4567."} },
+				want{none: 401, policy.RoleAgent: 200, policy.RoleSupervisor: 200, policy.RoleDPO: 200, policy.RoleAdmin: 200, policy.RoleAuditor: 200}},
 			{"GET", "/api/v1/audit", "/api/v1/audit?limit=5", nil, want{none: 401, policy.RoleAuditor: 200, policy.RoleDPO: 200}},
 		}
 		covered := map[string]bool{}

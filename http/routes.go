@@ -114,6 +114,8 @@ func (s *Server) table() []Route {
 			Request: NewContact{}, Response: kirjaamo.Contact{}, Status: 201, Handler: s.createContact},
 		{Method: "GET", Path: "/api/v1/contacts/{id}", Summary: "Read a contact",
 			Response: kirjaamo.Contact{}, Status: 200, Handler: s.getContact},
+		{Method: "POST", Path: "/api/v1/scan", Summary: "Find personal data in a text and return it minimised (nothing is stored)",
+			Request: ScanRequest{}, Response: ScanResponse{}, Status: 200, Handler: s.scan},
 		{Method: "GET", Path: "/api/v1/audit", Summary: "List audit events (auditor and DPO only)",
 			Query: auditParams, Response: AuditList{}, Status: 200, Handler: s.audit},
 	}

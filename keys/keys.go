@@ -180,6 +180,15 @@ func (r *Ring) BlindRef(kind, value string) string {
 	return kind + "#" + hex.EncodeToString(r.Blind(kind, value)[:6])
 }
 
+// Derive returns a 32-byte key for a purpose named by label, derived from
+// the blind-index key (HMAC-SHA-256): tokens made with it are stable for
+// the keyring's life, like blind indexes.
+func (r *Ring) Derive(label string) []byte {
+	m := hmac.New(sha256.New, r.index)
+	m.Write([]byte("kirjaamo derive\x00" + label))
+	return m.Sum(nil)
+}
+
 // AuditKey is the key of the audit chain's HMAC links.
 func (r *Ring) AuditKey() []byte { return r.audit }
 

@@ -1,0 +1,71 @@
+// Command kirjaamo runs and administers Kirjaamo.
+//
+//	kirjaamo serve [--demo] --addr HOST:PORT --data DIR --policy FILE [--database-url postgres://…]
+//	kirjaamo migrate        --data DIR [--database-url …]
+//	kirjaamo user add       --username U --role R   (password on stdin)
+//	kirjaamo token create   --username U [--ttl 720h]
+//	kirjaamo audit verify
+//	kirjaamo keys generate  --data DIR
+//	kirjaamo policy check   FILE…
+//	kirjaamo scan           [--redact [--mask]] [--jsonl] [FILE…]
+//
+// Settings can also come from KIRJAAMO_ADDR, KIRJAAMO_DATA, KIRJAAMO_POLICY
+// and KIRJAAMO_DATABASE_URL; flags win.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+const usage = `usage: kirjaamo <command> [flags]
+
+commands:
+  serve          run the HTTP API (--demo: temporary data, example policy, synthetic records)
+  migrate        apply database migrations
+  user add       create a user (password read from stdin)
+  token create   create an API token for a user (prints only the token)
+  audit verify   verify the audit log's hash chain
+  keys generate  create the key files in the data directory
+  policy check   validate policy files
+  scan           find personal data in text (see kirjaamo scan -h)
+
+Run 'kirjaamo <command> -h' for a command's flags.
+`
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	cmd, rest := args[0], args[1:]
+	two := func(sub string) bool { return len(rest) > 0 && rest[0] == sub }
+	switch {
+	case cmd == "serve":
+		return serveCmd(rest, stdout, stderr)
+	case cmd == "migrate":
+		return migrateCmd(rest, stdout, stderr)
+	case cmd == "user" && two("add"):
+		return userAddCmd(rest[1:], stdin, stdout, stderr)
+	case cmd == "token" && two("create"):
+		return tokenCreateCmd(rest[1:], stdout, stderr)
+	case cmd == "audit" && two("verify"):
+		return auditVerifyCmd(rest[1:], stdout, stderr)
+	case cmd == "keys" && two("generate"):
+		return keysGenerateCmd(rest[1:], stdout, stderr)
+	case cmd == "policy" && two("check"):
+		return policyCheckCmd(rest[1:], stdout, stderr)
+	case cmd == "scan":
+		return scanCmd(rest, stdin, stdout, stderr)
+	case cmd == "help" || cmd == "-h" || cmd == "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	fmt.Fprintf(stderr, "kirjaamo: unknown command %q\n\n%s", cmd, usage)
+	return 2
+}

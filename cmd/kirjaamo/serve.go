@@ -1,0 +1,126 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/kirjaamo/kirjaamo"
+	"github.com/kirjaamo/kirjaamo/examples"
+	khttp "github.com/kirjaamo/kirjaamo/http"
+	"github.com/kirjaamo/kirjaamo/policy"
+)
+
+func serveCmd(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("serve", stderr)
+	var c config
+	c.storeFlags(fs)
+	addr := fs.String("addr", env("KIRJAAMO_ADDR", "127.0.0.1:8080"), "listen address HOST:PORT (env KIRJAAMO_ADDR)")
+	policyFile := fs.String("policy", env("KIRJAAMO_POLICY", ""), "policy file (env KIRJAAMO_POLICY)")
+	demo := fs.Bool("demo", false, "start on a fresh temporary data directory with the seed-002 example policy and synthetic records")
+	demoSize := fs.Int("demo-subjects", 300, "number of synthetic subjects in --demo")
+	fs.BoolVar(&c.migrate, "migrate", true, "apply pending migrations at start (false: refuse to start on a schema that is behind)")
+	if err := parse(fs, args); err != nil {
+		return 2
+	}
+	logger := slog.New(slog.NewJSONHandler(stderr, nil))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	var pol *policy.Policy
+	var err error
+	if *demo {
+		dir, err := os.MkdirTemp("", "kirjaamo-demo-")
+		if err != nil {
+			return fail(stderr, err)
+		}
+		c.data, c.databaseURL = dir, ""
+		data, _ := examples.FS.ReadFile(examples.Demo)
+		pol, err = policy.Parse("examples/"+examples.Demo, data)
+		if err != nil {
+			return fail(stderr, err)
+		}
+	} else {
+		if *policyFile == "" {
+			fmt.Fprintln(stderr, "kirjaamo serve: --policy FILE is required (or --demo)")
+			return 2
+		}
+		if pol, err = policy.Load(*policyFile); err != nil {
+			return fail(stderr, err)
+		}
+	}
+	db, ring, err := c.open(ctx)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	defer db.Close()
+	svc := &kirjaamo.Service{Store: db, Policy: pol, BlindRef: ring.BlindRef}
+	api := khttp.New(svc, db, logger)
+	api.ScanKey = ring.Derive("kirjaamo scan hash")
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	base := "http://" + ln.Addr().String()
+	if *demo {
+		if err := seedDemo(ctx, svc, db, *demoSize, base, stdout); err != nil {
+			return fail(stderr, err)
+		}
+	}
+	logger.Info("serving", "addr", ln.Addr().String(), "database", db.Dialect().Name, "policy", pol.File)
+	fmt.Fprintf(stdout, "Kirjaamo listening on %s\n", base)
+
+	srv := api.HTTPServer(*addr)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		if !errors.Is(err, http.ErrServerClosed) {
+			return fail(stderr, err)
+		}
+	case <-ctx.Done():
+		logger.Info("shutting down")
+		sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		defer cancel()
+		if err := srv.Shutdown(sctx); err != nil {
+			return fail(stderr, err)
+		}
+	}
+	return 0
+}
+
+func migrateCmd(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("migrate", stderr)
+	var c config
+	c.storeFlags(fs)
+	if err := parse(fs, args); err != nil {
+		return 2
+	}
+	c.skipMigrations = true
+	ctx := context.Background()
+	db, _, err := c.open(ctx)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	defer db.Close()
+	done, err := db.Migrate(ctx)
+	for _, m := range done {
+		fmt.Fprintf(stdout, "applied %s\n", m)
+	}
+	if err != nil {
+		return fail(stderr, err)
+	}
+	if len(done) == 0 {
+		fmt.Fprintln(stdout, "schema is up to date")
+	}
+	return 0
+}
