@@ -1,0 +1,20 @@
+// Package bench holds Kirjaamo's core benchmarks: audited contact writes,
+// the cost of the audit append measured against the same writes without it,
+// and subject lookup by identity code at a database of N subjects, on
+// SQLite and (when KIRJAAMO_TEST_POSTGRES_URL is set) PostgreSQL.
+//
+// They are benchmarks, not timed tests: nothing here fails on speed, and a
+// plain `go test ./...` runs none of the heavy set-up. Run them with
+//
+//	go test -run '^$' -bench . ./bench
+//
+// Environment:
+//
+//	KIRJAAMO_TEST_POSTGRES_URL  run the PostgreSQL variants against this server
+//	KIRJAAMO_BENCH_SUBJECTS     subjects in the lookup database (default 10000)
+//	KIRJAAMO_BENCH_CACHE        directory keeping filled lookup databases between
+//	                            runs (default $TMPDIR/kirjaamo-bench; "off" fills
+//	                            a fresh one every run)
+//
+// docs/benchmarks-core.md has the measured figures and how they were taken.
+package bench
