@@ -360,6 +360,11 @@ func TestSpecialCategory(t *testing.T) {
 		"Kirkkonummen toimipiste",
 		"epäsairaalloinen", // stem not at word start
 		"the same day",
+		"Sami soitti eilen",              // a first name
+		"matka Romaniaan",                // a country, not the Roma
+		"Christian asked about the bill", // a first name
+		"ohjelmiston riippuvuudet",       // software dependencies
+		"budjetin leikkaukset",           // budget cuts
 	} {
 		if fs := s.Scan([]byte(text)); len(fs) != 0 {
 			t.Errorf("Scan(%q) = %v, want none", text, describe(text, fs))
