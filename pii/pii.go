@@ -43,17 +43,17 @@ const (
 
 // Finding is one piece of personal data at text[Start:End].
 type Finding struct {
-	Type  Type
-	Start int
-	End   int
+	Type  Type `json:"type"`
+	Start int  `json:"start"`
+	End   int  `json:"end"`
 	// Validated is true when a check character or checksum confirmed the
 	// value (identity code, business ID, IBAN, payment card).
-	Validated bool
+	Validated bool `json:"validated"`
 	// Category is set for TypeSpecialCategory, e.g. "health".
-	Category string
+	Category string `json:"category,omitempty"`
 	// Temporary marks an identity code with an individual number 900–999,
 	// issued as a temporary code.
-	Temporary bool
+	Temporary bool `json:"temporary,omitempty"`
 }
 
 func typeBit(t Type) uint16 {
