@@ -226,7 +226,10 @@ func (g *phoneGroups) read(text []byte, j, maxDigits int, parens bool) {
 		g.glen[g.n], g.gend[g.n], g.gtotal[g.n] = k-j, k, g.total
 		g.n++
 		j = k
-		if j+1 < n && (text[j] == ' ' || text[j] == '-') && (isDigit(text[j+1]) || parens && text[j+1] == '(') {
+		// "040/123 4567": a slash is accepted only after the area code of a
+		// national number (parens is false there); dates are rejected later.
+		slash := !parens && g.n == 1 && j < n && text[j] == '/'
+		if j+1 < n && (text[j] == ' ' || text[j] == '-' || slash) && (isDigit(text[j+1]) || parens && text[j+1] == '(') {
 			g.sep[g.n-1] = text[j]
 			j++
 			continue
