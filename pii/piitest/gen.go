@@ -368,7 +368,9 @@ func digitsN(r *rand.Rand, n int) string {
 func Phone(r *rand.Rand) string {
 	mob := []string{"40", "41", "44", "45", "46", "50", "42", "43"}[r.IntN(8)]
 	sub := digitsN(r, 7)
-	switch r.IntN(19) {
+	switch r.IntN(20) {
+	case 19:
+		return "0" + mob + "/" + sub[:3] + " " + sub[3:]
 	case 16:
 		return "(0" + []string{"9", "2", "3", "40", "50"}[r.IntN(5)] + ") " + digitsN(r, 3) + " " + digitsN(r, 4)
 	case 17:
