@@ -104,7 +104,7 @@ func (s *Server) table() []Route {
 		{Method: "POST", Path: "/api/v1/subjects/search", Summary: "Search subjects with criteria in the body (search guard applies)",
 			Request: kirjaamo.SubjectQuery{}, Response: SubjectList{}, Status: 200, Handler: s.searchSubjectsPost},
 		{Method: "GET", Path: "/api/v1/subjects/{id}", Summary: "Read a subject; the identity code is masked unless reveal=identity_code and a purpose are given",
-			Query: map[string]string{"reveal": "identity_code to show the identity code in full (audited, needs a purpose)", "purpose": "stated purpose (or X-Purpose header)"},
+			Query:    map[string]string{"reveal": "identity_code to show the identity code in full (audited, needs a purpose)", "purpose": "stated purpose (or X-Purpose header)"},
 			Response: kirjaamo.Subject{}, Status: 200, Handler: s.getSubject},
 		{Method: "PATCH", Path: "/api/v1/subjects/{id}", Summary: "Change a subject (fields present replace stored ones)",
 			Request: kirjaamo.SubjectPatch{}, Response: kirjaamo.Subject{}, Status: 200, Handler: s.patchSubject},

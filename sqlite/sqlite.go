@@ -14,6 +14,7 @@ import (
 	"io/fs"
 	"net/url"
 	"runtime"
+	"time"
 
 	"database/sql"
 
@@ -37,18 +38,31 @@ type Options struct {
 	Synchronous string
 }
 
-func dsn(path string, o Options, readOnly bool) string {
+type connMode int
+
+const (
+	writeMode connMode = iota
+	readMode
+	checkpointMode
+)
+
+func dsn(path string, o Options, mode connMode) string {
 	q := url.Values{}
 	sync := o.Synchronous
 	if sync == "" {
 		sync = "NORMAL"
 	}
-	for _, p := range []string{"journal_mode(WAL)", "busy_timeout(10000)", "foreign_keys(1)", "synchronous(" + sync + ")"} {
+	for _, p := range []string{"journal_mode(WAL)", "busy_timeout(10000)", "foreign_keys(1)", "synchronous(" + sync + ")", "temp_store(MEMORY)"} {
 		q.Add("_pragma", p)
 	}
-	if readOnly {
+	switch mode {
+	case readMode:
 		q.Add("_pragma", "query_only(1)")
-	} else {
+	case checkpointMode:
+	case writeMode:
+		// Checkpoints run on their own connection (sqlstore checkpointer),
+		// so their fsyncs never stall the writer.
+		q.Add("_pragma", "wal_autocheckpoint(0)")
 		// BEGIN IMMEDIATE: a write transaction takes the write lock at once,
 		// so another process (a CLI command) waits on busy_timeout instead
 		// of failing midway with SQLITE_BUSY on lock upgrade.
@@ -59,7 +73,7 @@ func dsn(path string, o Options, readOnly bool) string {
 
 // Open opens (creating if needed) the SQLite store at path.
 func Open(path string, k *keys.Ring, o Options) (*sqlstore.DB, error) {
-	w, err := sql.Open("sqlite", dsn(path, o, false))
+	w, err := sql.Open("sqlite", dsn(path, o, writeMode))
 	if err != nil {
 		return nil, err
 	}
@@ -70,7 +84,7 @@ func Open(path string, k *keys.Ring, o Options) (*sqlstore.DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
-	r, err := sql.Open("sqlite", dsn(path, o, true))
+	r, err := sql.Open("sqlite", dsn(path, o, readMode))
 	if err != nil {
 		w.Close()
 		return nil, err
@@ -78,12 +92,22 @@ func Open(path string, k *keys.Ring, o Options) (*sqlstore.DB, error) {
 	n := max(4, runtime.GOMAXPROCS(0))
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
+	ck, err := sql.Open("sqlite", dsn(path, o, checkpointMode))
+	if err != nil {
+		w.Close()
+		r.Close()
+		return nil, err
+	}
+	ck.SetMaxOpenConns(1)
 	mig, _ := fs.Sub(migrations, "migrations")
 	return sqlstore.New(w, r, sqlstore.Dialect{
-		Name:          "sqlite",
-		PrepareCached: true,
-		Migrations:    mig,
-		Translate:     translate,
+		Name:            "sqlite",
+		PrepareCached:   true,
+		GroupCommit:     true,
+		Checkpoint:      ck,
+		CheckpointEvery: 250 * time.Millisecond,
+		Migrations:      mig,
+		Translate:       translate,
 	}, k), nil
 }
 

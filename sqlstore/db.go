@@ -40,6 +40,14 @@ type Dialect struct {
 	// MigrateLock and MigrateUnlock bracket migrations so that several
 	// processes starting at once do not race (PostgreSQL advisory lock).
 	MigrateLock, MigrateUnlock string
+	// GroupCommit runs write transactions through one writer goroutine that
+	// commits queued writes together (see group.go). For SQLite, whose
+	// writes are serial anyway.
+	GroupCommit bool
+	// Checkpoint, when set, is a connection pool on which WAL checkpoints
+	// run in the background every CheckpointEvery.
+	Checkpoint      *sql.DB
+	CheckpointEvery time.Duration
 	// Translate maps a driver error to a *kirjaamo.Error where it has a
 	// meaning for the caller (unique or foreign-key violation), or returns
 	// it unchanged.
@@ -55,6 +63,8 @@ type DB struct {
 	stmts   map[string]*sql.Stmt
 	pending map[string]bool
 	qs      sync.Map // query → rebound query
+	g       *groupCommit
+	ck      *sql.DB
 }
 
 var _ kirjaamo.Store = (*DB)(nil)
@@ -65,7 +75,15 @@ func New(w, r *sql.DB, d Dialect, k *keys.Ring) *DB {
 	if d.Translate == nil {
 		d.Translate = func(err error) error { return err }
 	}
-	return &DB{w: w, r: r, d: d, keys: k, stmts: map[string]*sql.Stmt{}, pending: map[string]bool{}}
+	db := &DB{w: w, r: r, d: d, keys: k, stmts: map[string]*sql.Stmt{}, pending: map[string]bool{}, ck: d.Checkpoint}
+	if d.GroupCommit {
+		db.startGroupCommit()
+		if db.ck != nil {
+			db.g.wg.Add(1)
+			go db.checkpointer(d.CheckpointEvery)
+		}
+	}
+	return db
 }
 
 // Writer returns the writer pool (for tests and tools that need raw SQL).
@@ -74,8 +92,14 @@ func (db *DB) Writer() *sql.DB { return db.w }
 // Dialect returns the store's dialect.
 func (db *DB) Dialect() Dialect { return db.d }
 
-// Close closes both pools.
+// Close stops the writer, then closes the pools.
 func (db *DB) Close() error {
+	if db.g != nil {
+		db.stopGroupCommit()
+	}
+	if db.ck != nil {
+		db.ck.Close()
+	}
 	db.mu.Lock()
 	for _, s := range db.stmts {
 		s.Close()
@@ -197,6 +221,9 @@ func (t *tx) queryRow(query string, args ...any) *sql.Row {
 // write runs fn in a write transaction, committing when fn returns nil.
 // Errors from fn are returned as they are; driver errors are translated.
 func (db *DB) write(ctx context.Context, fn func(*tx) error) error {
+	if db.g != nil {
+		return db.submit(ctx, fn)
+	}
 	sqltx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return db.d.Translate(err)
@@ -208,15 +235,21 @@ func (db *DB) write(ctx context.Context, fn func(*tx) error) error {
 	} else {
 		err = sqltx.Commit()
 	}
-	if db.d.PrepareCached {
-		db.mu.Lock()
-		n := len(db.pending)
-		db.mu.Unlock()
-		if n > 0 {
-			db.prepare(context.WithoutCancel(ctx))
-		}
-	}
+	db.prepareQueued()
 	return db.d.Translate(err)
+}
+
+// prepareQueued prepares queries first seen inside a transaction.
+func (db *DB) prepareQueued() {
+	if !db.d.PrepareCached {
+		return
+	}
+	db.mu.Lock()
+	n := len(db.pending)
+	db.mu.Unlock()
+	if n > 0 {
+		db.prepare(context.Background())
+	}
 }
 
 // errDenied carries an authorisation error out of a transaction whose audit

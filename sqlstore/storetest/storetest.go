@@ -486,6 +486,49 @@ func Run(t *testing.T, b Backend) {
 		}
 	})
 
+	// A write that fails among concurrent writes (committed together on
+	// SQLite) is rolled back alone: its neighbours are stored, it is not,
+	// and the audit chain holds exactly the successful writes.
+	t.Run("ConcurrentFailuresRollBackAlone", func(t *testing.T) {
+		ring := keys.Generate()
+		db := b.Open(t, ring)
+		taken := newSubject(t, db, synth.New(14))
+		const n = 200
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		ok, conflicts := 0, 0
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				s := synth.New(uint64(1000 + i)).Person()
+				if i%2 == 0 {
+					s.IdentityCode = taken.IdentityCode // fails on the unique index
+				}
+				s.Validate()
+				s.ID, s.Register, s.CreatedAt, s.UpdatedAt = kirjaamo.NewID(t0), "customers", t0, t0
+				err := db.CreateSubject(ctx, s, ev("create", s.ID))
+				mu.Lock()
+				defer mu.Unlock()
+				switch kirjaamo.ErrorCode(err) {
+				case "":
+					ok++
+				case kirjaamo.ECONFLICT:
+					conflicts++
+				default:
+					t.Errorf("write %d: %v", i, err)
+				}
+			}()
+		}
+		wg.Wait()
+		if ok != n/2 || conflicts != n/2 {
+			t.Fatalf("got %d stored and %d conflicts, want %d each", ok, conflicts, n/2)
+		}
+		if got, err := verify(t, db, ring); err != nil || got != int64(1+n/2) {
+			t.Fatalf("got %d audit events (%v), want %d: one per stored write", got, err, 1+n/2)
+		}
+	})
+
 	t.Run("MigrateIsIdempotent", func(t *testing.T) {
 		db := b.Open(t, keys.Generate())
 		done, err := db.Migrate(ctx)
