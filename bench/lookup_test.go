@@ -158,20 +158,21 @@ func lookupSQLite(tb testing.TB, n int) (*sqlstore.DB, *keys.Ring) {
 			tb.Fatal(err)
 		}
 		db.Close()
-		// The fill goes through the same sqlstore code on a writer
+		// The fill goes through the same sqlstore code, group commit
+		// included, from 64 goroutines (so batches are large), on a writer
 		// connection of its own with synchronous=OFF and a 1 GB page cache:
 		// random blind-index inserts into a B-tree larger than SQLite's
 		// default 2 MB cache otherwise slow the fill down several times
 		// over as it grows. The benchmark itself runs on the product's
 		// settings (sqlite.Open).
 		w, err := sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)"+
-			"&_pragma=synchronous(OFF)&_pragma=cache_size(-1000000)&_txlock=immediate")
+			"&_pragma=synchronous(OFF)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-1000000)&_txlock=immediate")
 		if err != nil {
 			tb.Fatal(err)
 		}
 		w.SetMaxOpenConns(1)
-		db = sqlstore.New(w, w, sqlstore.Dialect{Name: "sqlite", PrepareCached: true}, ring)
-		fill(tb, db, n, 4)
+		db = sqlstore.New(w, w, sqlstore.Dialect{Name: "sqlite", PrepareCached: true, GroupCommit: true}, ring)
+		fill(tb, db, n, 64)
 		if err := db.Close(); err != nil {
 			tb.Fatal(err)
 		}
