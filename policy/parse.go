@@ -51,7 +51,7 @@ func Parse(file string, data []byte) (*Policy, error) {
 // unknown key is an error, so that a misspelt "retension" never silently
 // turns into "keep for ever".
 var (
-	topKeys       = []string{"version", "controller", "dpo", "registers"}
+	topKeys       = []string{"version", "controller", "dpo", "registers", "notice"}
 	partyKeys     = []string{"name", "business_id", "address", "visiting_address", "email", "phone", "contact_person"}
 	registerKeys  = []string{"id", "name", "records", "kinds", "purposes", "legal_basis", "data_categories", "subject_groups", "sources", "recipients", "transfers", "erasure_exceptions", "access", "require_purpose", "recording_notice", "retention"}
 	legalKeys     = []string{"gdpr", "national"}
@@ -249,6 +249,7 @@ func (p *parser) document(data []byte) *Policy {
 	} else {
 		pol.Registers = p.registers(f["registers"].key, v)
 	}
+	p.notice(f, pol)
 	return pol
 }
 

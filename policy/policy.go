@@ -299,7 +299,10 @@ type Policy struct {
 	Controller Party
 	DPO        Party
 	Registers  []*Register
-	File       string
+	// Notice is the notice section (policy/notice.go); nil when the file
+	// has none, and the notice is rendered from the registers alone.
+	Notice *Notice
+	File   string
 }
 
 // Register returns the register with the given id, or nil.
