@@ -92,8 +92,8 @@ func TestParseProblems(t *testing.T) {
 		{"TopLevelMustBeMapping", "- version: 1\n", []string{
 			"p.yaml:1: top level: expected a mapping, got a list",
 		}},
-		{"UnknownTopLevelKeyNamed", edit(3, "dpo: {email: tietosuoja@esimerkki.fi}\nnotices: {}"), []string{
-			"p.yaml:4: notices: unknown key; allowed at the top level: version, controller, dpo, registers",
+		{"UnknownTopLevelKeyNamed", edit(3, "dpo: {email: tietosuoja@esimerkki.fi}\nwebsite: {}"), []string{
+			"p.yaml:4: website: unknown key; allowed at the top level: version, controller, dpo, registers, notice",
 		}},
 		{"RepeatedKey", edit(7, "    records: subjects\n    records: contacts"), []string{
 			"p.yaml:8: registers[0].records: key repeated (first at line 7)",
@@ -157,7 +157,7 @@ func TestParseProblems(t *testing.T) {
 		}},
 		{"UnknownKeySuggestsNearest", edit(4, "register:"), []string{
 			"p.yaml:1: registers: missing; a policy needs at least one register",
-			"p.yaml:4: register: unknown key (did you mean registers?); allowed at the top level: version, controller, dpo, registers",
+			"p.yaml:4: register: unknown key (did you mean registers?); allowed at the top level: version, controller, dpo, registers, notice",
 		}},
 		{"RecordsKnown", edit(15, "    records: calls"), []string{
 			`p.yaml:15: registers[1].records: unknown value "calls" (allowed: subjects, contacts, statistics)`,
