@@ -25,8 +25,14 @@ type Contact struct {
 	Metadata   map[string]string  `json:"metadata,omitempty"`
 	Content    *string            `json:"content,omitempty"` // nil when absent or already deleted
 	Recording  string             `json:"recording,omitempty"`
-	CreatedAt  time.Time          `json:"created_at"`
-	CreatedBy  string             `json:"created_by"`
+	// LastActivityAt is the customer's last activity (a counselling
+	// workspace's last login); ClosedAt when staff closed the contact.
+	LastActivityAt *time.Time `json:"last_activity_at,omitempty"`
+	ClosedAt       *time.Time `json:"closed_at,omitempty"`
+	CreatedAt      time.Time  `json:"created_at"`
+	CreatedBy      string     `json:"created_by"`
+	// Retention is each part's retention state, computed from the policy.
+	Retention []PartRetention `json:"retention"`
 }
 
 // Limits on a contact's fields. The content limit keeps one JSON request

@@ -122,6 +122,7 @@ func (s *Service) CreateSubject(ctx context.Context, sub *Subject) error {
 	}
 	now := s.now()
 	sub.ID, sub.Register, sub.CreatedAt, sub.UpdatedAt, sub.Version = NewID(now), reg.ID, now, now, 1
+	sub.Retention = RetentionParts(reg, []policy.Part{policy.PartSubject}, subjectEvents(sub), nil)
 	return s.Store.CreateSubject(ctx, sub, s.event(a, ActionCreate, OutcomeOK, reg.ID, []string{sub.ID}, []string{sub.ID}, ""))
 }
 
@@ -243,6 +244,8 @@ func (s *Service) UpdateSubject(ctx context.Context, id string, p *SubjectPatch)
 			return nil, err
 		}
 		sub.UpdatedAt = s.now()
+		// The end of the relationship or new activity moves the clock.
+		sub.Retention = RetentionParts(reg, []policy.Part{policy.PartSubject}, subjectEvents(sub), sub.Retention)
 		return s.event(a, ActionUpdate, OutcomeOK, reg.ID, ids, ids, "fields: "+strings.Join(changed, ",")), nil
 	})
 	if err != nil {
@@ -429,11 +432,20 @@ func (s *Service) CreateContact(ctx context.Context, c *Contact) error {
 	if ev, err := s.check(a, reg, policy.ActionWrite, ActionCreate, nil, c.SubjectIDs); err != nil {
 		return s.refuse(ctx, ev, err)
 	}
+	// Storage limitation: a part the policy keeps no rule for would be
+	// kept for ever, so it is not stored at all.
+	for _, part := range contactParts(c) {
+		if _, ok := reg.Rule(part); !ok {
+			field := string(part)
+			return FieldError(field, "the policy sets no retention for %s in register %s, so it cannot be stored", part, reg.ID)
+		}
+	}
 	now := s.now()
 	c.ID, c.Register, c.CreatedAt, c.CreatedBy = NewID(now), reg.ID, now, a.User.ID
 	if c.SubjectIDs == nil {
 		c.SubjectIDs = []string{}
 	}
+	c.Retention = RetentionParts(reg, contactParts(c), contactEvents(c), nil)
 	return s.Store.CreateContact(ctx, c, s.event(a, ActionCreate, OutcomeOK, reg.ID, []string{c.ID}, c.SubjectIDs, "kind: "+string(c.Kind)))
 }
 

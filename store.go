@@ -45,6 +45,26 @@ type Store interface {
 	// newest first. ENOTFOUND when the subject does not exist.
 	SubjectContacts(ctx context.Context, subjectID string, registers []string, auth Authorize[[]*Contact]) ([]*Contact, error)
 
+	// UpdateContact loads a contact, calls update to change its events and
+	// retention in place and produce the audit event, and stores both.
+	UpdateContact(ctx context.Context, id string, update func(*Contact) (*AuditEvent, error)) (*Contact, error)
+
+	// PlaceHold stores a legal hold; every part it covers is kept until the
+	// hold is released. ENOTFOUND when the subject or record does not exist.
+	PlaceHold(ctx context.Context, h *Hold, ev *AuditEvent) error
+	// ReleaseHold releases a hold. ENOTFOUND, or ECONFLICT when released.
+	ReleaseHold(ctx context.Context, id, by string, at time.Time, ev *AuditEvent) (*Hold, error)
+	// Holds lists active holds, or all with all.
+	Holds(ctx context.Context, all bool) ([]*Hold, error)
+	// Sweep deletes every part due at now that no hold keeps, in batches,
+	// writing the deletion log and one audit event (from event) per batch.
+	Sweep(ctx context.Context, now time.Time, batch int, dryRun bool, event func([]DeletionLogEntry) *AuditEvent) (SweepResult, error)
+	// Forecast counts what falls due before until, and what holds and
+	// extensions keep, per register and part.
+	Forecast(ctx context.Context, until time.Time) ([]ForecastRow, error)
+	// DeletionLog lists the newest deletion-log entries.
+	DeletionLog(ctx context.Context, limit int) ([]DeletionLogEntry, error)
+
 	// AppendAudit writes an event on its own, for accesses refused before
 	// any data was touched (an under-specified search, a missing purpose).
 	AppendAudit(ctx context.Context, ev *AuditEvent) error

@@ -35,6 +35,8 @@ type Subject struct {
 	RelationshipEndedAt *time.Time `json:"relationship_ended_at,omitempty"`
 	LastActivityAt      *time.Time `json:"last_activity_at,omitempty"`
 	Restricted          bool       `json:"restricted"`
+	// Retention is the subject record's retention state (see PartRetention).
+	Retention []PartRetention `json:"retention"`
 
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`

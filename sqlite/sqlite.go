@@ -63,6 +63,11 @@ func dsn(path string, o Options, mode connMode) string {
 		// Checkpoints run on their own connection (sqlstore checkpointer),
 		// so their fsyncs never stall the writer.
 		q.Add("_pragma", "wal_autocheckpoint(0)")
+		// Deleted content is overwritten, not left in free pages, and freed
+		// pages go back to the file system after a sweep (incremental
+		// vacuum; it takes effect on databases created with it).
+		q.Add("_pragma", "secure_delete(1)")
+		q.Add("_pragma", "auto_vacuum(INCREMENTAL)")
 		// BEGIN IMMEDIATE: a write transaction takes the write lock at once,
 		// so another process (a CLI command) waits on busy_timeout instead
 		// of failing midway with SQLITE_BUSY on lock upgrade.
@@ -106,6 +111,7 @@ func Open(path string, k *keys.Ring, o Options) (*sqlstore.DB, error) {
 		GroupCommit:     true,
 		Checkpoint:      ck,
 		CheckpointEvery: 250 * time.Millisecond,
+		AfterSweep:      "PRAGMA incremental_vacuum",
 		Migrations:      mig,
 		Translate:       translate,
 	}, k), nil

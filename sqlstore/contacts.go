@@ -34,10 +34,11 @@ func (db *DB) CreateContact(ctx context.Context, c *kirjaamo.Contact, ev *kirjaa
 		sealedContent = db.keys.Seal(contactAAD(c.ID, "content"), []byte(*c.Content))
 	}
 	return db.write(ctx, func(t *tx) error {
-		if _, err := t.exec(`INSERT INTO contacts (id, kind, register, direction, started_at, ended_at, created_at, created_by, meta, content, recording)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		if _, err := t.exec(`INSERT INTO contacts (id, kind, register, direction, started_at, ended_at, created_at, created_by, meta, content, recording, last_activity_at, closed_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			c.ID, string(c.Kind), c.Register, c.Direction, nullMicros(c.StartedAt), nullMicros(c.EndedAt),
-			micros(c.CreatedAt), c.CreatedBy, sealedMeta, sealedContent, nullString(c.Recording)); err != nil {
+			micros(c.CreatedAt), c.CreatedBy, sealedMeta, sealedContent, nullString(c.Recording),
+			nullMicros(c.LastActivityAt), nullMicros(c.ClosedAt)); err != nil {
 			return err
 		}
 		for _, sid := range c.SubjectIDs {
@@ -48,24 +49,33 @@ func (db *DB) CreateContact(ctx context.Context, c *kirjaamo.Contact, ev *kirjaa
 				return err
 			}
 		}
+		// A contact of a subject under a legal hold is held from the start.
+		held, err := t.activeSubjectHolds(c.SubjectIDs)
+		if err != nil {
+			return err
+		}
+		if err := t.writeParts(c.ID, "contact", c.Register, c.Retention, held); err != nil {
+			return err
+		}
 		return t.appendAudit(ev)
 	})
 }
 
-const contactColumns = `c.id, c.kind, c.register, c.direction, c.started_at, c.ended_at, c.created_at, c.created_by, c.meta, c.content, c.recording`
+const contactColumns = `c.id, c.kind, c.register, c.direction, c.started_at, c.ended_at, c.created_at, c.created_by, c.meta, c.content, c.recording, c.last_activity_at, c.closed_at`
 
 func (db *DB) scanContact(row scanner) (*kirjaamo.Contact, error) {
 	var c kirjaamo.Contact
 	var kind string
-	var started, ended sql.NullInt64
+	var started, ended, active, closed sql.NullInt64
 	var created int64
 	var meta, content []byte
 	var recording sql.NullString
-	if err := row.Scan(&c.ID, &kind, &c.Register, &c.Direction, &started, &ended, &created, &c.CreatedBy, &meta, &content, &recording); err != nil {
+	if err := row.Scan(&c.ID, &kind, &c.Register, &c.Direction, &started, &ended, &created, &c.CreatedBy, &meta, &content, &recording, &active, &closed); err != nil {
 		return nil, err
 	}
 	c.Kind = policy.ContactKind(kind)
 	c.StartedAt, c.EndedAt, c.CreatedAt = fromNullMicros(started), fromNullMicros(ended), fromMicros(created)
+	c.LastActivityAt, c.ClosedAt = fromNullMicros(active), fromNullMicros(closed)
 	c.Recording = recording.String
 	b, err := db.keys.Open(contactAAD(c.ID, "meta"), meta)
 	if err != nil {
@@ -115,18 +125,26 @@ func (t *tx) links(cs []*kirjaamo.Contact) error {
 	return rows.Err()
 }
 
+// contact loads one contact with its links and retention.
+func (t *tx) contact(id string) (*kirjaamo.Contact, error) {
+	c, err := t.db.scanContact(t.queryRow(`SELECT `+contactColumns+` FROM contacts c WHERE c.id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, kirjaamo.Errorf(kirjaamo.ENOTFOUND, "contact not found")
+	} else if err != nil {
+		return nil, err
+	}
+	if err := t.links([]*kirjaamo.Contact{c}); err != nil {
+		return nil, err
+	}
+	return c, t.contactParts(c)
+}
+
 // Contact loads one contact, authorises and audits the read.
 func (db *DB) Contact(ctx context.Context, id string, auth kirjaamo.Authorize[*kirjaamo.Contact]) (*kirjaamo.Contact, error) {
 	var c *kirjaamo.Contact
 	err := db.audited(ctx, func(t *tx) (*kirjaamo.AuditEvent, error) {
 		var err error
-		c, err = db.scanContact(t.queryRow(`SELECT `+contactColumns+` FROM contacts c WHERE c.id = ?`, id))
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, kirjaamo.Errorf(kirjaamo.ENOTFOUND, "contact not found")
-		} else if err != nil {
-			return nil, err
-		}
-		if err := t.links([]*kirjaamo.Contact{c}); err != nil {
+		if c, err = t.contact(id); err != nil {
 			return nil, err
 		}
 		return authorize(auth, c)
@@ -172,6 +190,9 @@ func (db *DB) SubjectContacts(ctx context.Context, subjectID string, registers [
 				return nil, err
 			}
 			if err := t.links(out); err != nil {
+				return nil, err
+			}
+			if err := t.contactParts(out...); err != nil {
 				return nil, err
 			}
 		}

@@ -48,6 +48,9 @@ type Dialect struct {
 	// run in the background every CheckpointEvery.
 	Checkpoint      *sql.DB
 	CheckpointEvery time.Duration
+	// AfterSweep runs after a sweep deleted something (SQLite: give the
+	// freed pages back to the file system with incremental_vacuum).
+	AfterSweep string
 	// Translate maps a driver error to a *kirjaamo.Error where it has a
 	// meaning for the caller (unique or foreign-key violation), or returns
 	// it unchanged.

@@ -67,6 +67,9 @@ func (db *DB) CreateSubject(ctx context.Context, s *kirjaamo.Subject, ev *kirjaa
 		if err := t.insertKeys(s); err != nil {
 			return err
 		}
+		if err := t.writeParts(s.ID, "subject", s.Register, s.Retention, 0); err != nil {
+			return err
+		}
 		return t.appendAudit(ev)
 	})
 }
@@ -109,8 +112,10 @@ func (t *tx) subject(id string) (*kirjaamo.Subject, error) {
 	s, err := t.db.scanSubject(t.queryRow(`SELECT `+subjectColumns+` FROM subjects WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, kirjaamo.Errorf(kirjaamo.ENOTFOUND, "subject not found")
+	} else if err != nil {
+		return nil, err
 	}
-	return s, err
+	return s, t.subjectParts(s)
 }
 
 // Subject loads a subject, authorises and audits the read.
@@ -153,7 +158,10 @@ func (db *DB) UpdateSubject(ctx context.Context, id string, update func(*kirjaam
 		if _, err := t.exec(`DELETE FROM subject_keys WHERE subject_id = ?`, s.ID); err != nil {
 			return nil, err
 		}
-		return ev, t.insertKeys(s)
+		if err := t.insertKeys(s); err != nil {
+			return nil, err
+		}
+		return ev, t.writeParts(s.ID, "subject", s.Register, s.Retention, 0)
 	})
 	if err != nil {
 		var d errDenied
@@ -198,6 +206,9 @@ func (db *DB) FindSubjects(ctx context.Context, keys []kirjaamo.SubjectKey, limi
 			out = append(out, s)
 		}
 		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		if err := t.subjectParts(out...); err != nil {
 			return nil, err
 		}
 		return authorize(auth, out)

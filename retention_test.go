@@ -1,0 +1,328 @@
+package kirjaamo_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kirjaamo/kirjaamo"
+	"github.com/kirjaamo/kirjaamo/keys"
+	"github.com/kirjaamo/kirjaamo/pii"
+	"github.com/kirjaamo/kirjaamo/policy"
+	"github.com/kirjaamo/kirjaamo/sqlstore"
+	"github.com/kirjaamo/kirjaamo/sqlstore/storetest"
+	"github.com/kirjaamo/kirjaamo/synth"
+)
+
+// world is a service on a real store with a clock the test moves.
+type world struct {
+	t    *testing.T
+	svc  *kirjaamo.Service
+	db   *sqlstore.DB
+	ring *keys.Ring
+	now  time.Time
+	gen  *synth.Gen
+	as   map[policy.Role]context.Context
+}
+
+func newWorld(t *testing.T, open func(testing.TB, *keys.Ring) *sqlstore.DB, policyFile string, start time.Time) *world {
+	t.Helper()
+	pol, err := policy.Load(policyFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ring := keys.Generate()
+	w := &world{t: t, db: open(t, ring), ring: ring, now: start, gen: synth.New(7), as: map[policy.Role]context.Context{}}
+	w.svc = &kirjaamo.Service{Store: w.db, Policy: pol, BlindRef: ring.BlindRef, Now: func() time.Time { return w.now }}
+	for _, role := range policy.Roles() {
+		u := &kirjaamo.User{ID: kirjaamo.NewID(start), Username: "u." + string(role), Role: role, CreatedAt: start}
+		if err := w.db.CreateUser(context.Background(), u); err != nil {
+			t.Fatal(err)
+		}
+		w.as[role] = kirjaamo.WithAccess(context.Background(), &kirjaamo.Access{User: u, Purpose: "testi"})
+	}
+	return w
+}
+
+func day(s string) time.Time {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+func (w *world) sweepAt(t time.Time) {
+	w.t.Helper()
+	w.now = t
+	if _, err := w.svc.Sweep(context.Background(), false, 100); err != nil {
+		w.t.Fatal(err)
+	}
+}
+
+// contact reads a contact as the DPO, or nil when it is gone.
+func (w *world) contact(id string) *kirjaamo.Contact {
+	w.t.Helper()
+	c, err := w.svc.Contact(w.as[policy.RoleDPO], id)
+	if kirjaamo.ErrorCode(err) == kirjaamo.ENOTFOUND {
+		return nil
+	} else if err != nil {
+		w.t.Fatal(err)
+	}
+	return c
+}
+
+func (w *world) subjectExists(id string) bool {
+	w.t.Helper()
+	_, err := w.svc.Subject(w.as[policy.RoleDPO], id, false)
+	if kirjaamo.ErrorCode(err) == kirjaamo.ENOTFOUND {
+		return false
+	} else if err != nil {
+		w.t.Fatal(err)
+	}
+	return true
+}
+
+func (w *world) newCall(kind policy.ContactKind, start time.Time, withRecording bool, content bool) *kirjaamo.Contact {
+	w.t.Helper()
+	end := start.Add(10 * time.Minute)
+	c := &kirjaamo.Contact{Kind: kind, StartedAt: &start, EndedAt: &end}
+	if content {
+		text := "Asiakas kysyi hakemuksesta."
+		c.Content = &text
+	}
+	if withRecording {
+		c.Recording = "recordings/" + kirjaamo.NewID(start)
+	}
+	w.now = end
+	if err := w.svc.CreateContact(w.as[policy.RoleAgent], c); err != nil {
+		w.t.Fatal(err)
+	}
+	return c
+}
+
+func eachBackend(t *testing.T, fn func(t *testing.T, open func(testing.TB, *keys.Ring) *sqlstore.DB)) {
+	for _, b := range storetest.Backends() {
+		t.Run(b.Name, func(t *testing.T) { fn(t, b.Open) })
+	}
+}
+
+// Seed 001: customer data is kept 10 years from the end of the customer
+// relationship; open invoices and debt collection prevent deletion.
+func TestRetentionSeed001(t *testing.T) {
+	eachBackend(t, func(t *testing.T, open func(testing.TB, *keys.Ring) *sqlstore.DB) {
+		w := newWorld(t, open, "examples/seed001-customer-register.yaml", day("2024-03-01"))
+		agent := w.as[policy.RoleAgent]
+		ended, active, invoiced := w.gen.Person(), w.gen.Person(), w.gen.Person()
+		for _, s := range []*kirjaamo.Subject{ended, active, invoiced} {
+			if err := w.svc.CreateSubject(agent, s); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// The relationships of two customers end on 31 August 2026.
+		end := day("2026-08-31")
+		endp := &end
+		for _, s := range []*kirjaamo.Subject{ended, invoiced} {
+			if _, err := w.svc.UpdateSubject(agent, s.ID, &kirjaamo.SubjectPatch{RelationshipEndedAt: &endp}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		hold := &kirjaamo.Hold{SubjectID: invoiced.ID, Reason: "open_invoice", Owner: "laskutus", ReviewAt: day("2036-12-31")}
+		if err := w.svc.PlaceHold(w.as[policy.RoleDPO], hold); err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct {
+			name                            string
+			at                              time.Time
+			wantEnded, wantActive, wantHeld bool
+		}{
+			{"DayBeforeTenYears", day("2036-08-30"), true, true, true},
+			{"DayAfterTenYears", day("2036-09-01"), false, true, true},
+			{"FiftyYearsLaterRelationshipNotEnded", day("2076-01-01"), false, true, true},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				w.sweepAt(tc.at)
+				for _, c := range []struct {
+					name string
+					id   string
+					want bool
+				}{{"ended", ended.ID, tc.wantEnded}, {"active", active.ID, tc.wantActive}, {"held", invoiced.ID, tc.wantHeld}} {
+					if got := w.subjectExists(c.id); got != c.want {
+						t.Errorf("%s customer present = %v, want %v", c.name, got, c.want)
+					}
+				}
+			})
+		}
+		t.Run("ReleasedHoldFallsBackUnderExpiry", func(t *testing.T) {
+			if _, err := w.svc.ReleaseHold(w.as[policy.RoleDPO], hold.ID); err != nil {
+				t.Fatal(err)
+			}
+			w.sweepAt(w.now.Add(time.Hour))
+			if w.subjectExists(invoiced.ID) {
+				t.Fatal("customer still present after the hold was released, 40 years past expiry")
+			}
+		})
+		verifyNoPersonalData(t, w)
+	})
+}
+
+// Seed 002: recordings 6 months, individual ones up to 12 for complaints
+// and quality projects; chats, e-mails and contact requests 180 days.
+func TestRetentionSeed002(t *testing.T) {
+	eachBackend(t, func(t *testing.T, open func(testing.TB, *keys.Ring) *sqlstore.DB) {
+		w := newWorld(t, open, "examples/seed002-te-contact-centre.yaml", day("2026-08-31"))
+		start := day("2026-08-31").Add(9 * time.Hour)
+		plain := w.newCall(policy.KindCall, start, true, true)
+		complaint := w.newCall(policy.KindCall, start, true, true)
+		chat := w.newCall(policy.KindChat, start, false, true)
+
+		// The supervisor keeps the complaint's recording for 12 months.
+		sup := w.as[policy.RoleSupervisor]
+		if _, err := w.svc.ExtendRetention(w.as[policy.RoleAgent], complaint.ID, &kirjaamo.Extension{Part: policy.PartRecording, Reason: "complaint", Until: day("2027-08-31")}); kirjaamo.ErrorCode(err) != kirjaamo.EFORBIDDEN {
+			t.Fatalf("agent extended retention: %v", err)
+		}
+		_, err := w.svc.ExtendRetention(sup, complaint.ID, &kirjaamo.Extension{Part: policy.PartRecording, Reason: "complaint", Until: day("2027-09-02")})
+		if kirjaamo.ErrorCode(err) != kirjaamo.ECONFLICT || !strings.Contains(kirjaamo.ErrorMessage(err), "12m") {
+			t.Fatalf("extension past 12 months: got %v, want a conflict naming the 12m cap", err)
+		}
+		if _, err := w.svc.ExtendRetention(sup, complaint.ID, &kirjaamo.Extension{Part: policy.PartRecording, Reason: "boredom", Until: day("2027-06-01")}); kirjaamo.ErrorField(err) != "reason" {
+			t.Fatalf("extension for an unlisted reason: got %v", err)
+		}
+		ext, err := w.svc.ExtendRetention(sup, complaint.ID, &kirjaamo.Extension{Part: policy.PartRecording, Reason: "complaint", Until: day("2027-08-31").Add(9*time.Hour + 10*time.Minute)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p := part(ext, policy.PartRecording); p.ExtensionReason != "complaint" || p.ExtendedUntil == nil {
+			t.Fatalf("extension not visible on the record: %+v", p)
+		}
+
+		// 6 months from 31 August is the last day of February (calendar arithmetic).
+		recordingDue := day("2027-02-28").Add(9*time.Hour + 10*time.Minute)
+		for _, tc := range []struct {
+			name                                        string
+			at                                          time.Time
+			plainRec, complaintRec, plainCall, chatGone bool
+		}{
+			{"DayBeforeChat180Days", day("2027-02-26"), true, true, true, false},
+			{"DayBeforeSixMonths", recordingDue.Add(-24 * time.Hour), true, true, true, true},
+			{"DayAfterSixMonths", recordingDue.Add(24 * time.Hour), false, true, true, true},
+			{"DayBeforeTwelveMonths", day("2027-08-30"), false, true, true, true},
+			{"DayAfterTwelveMonths", day("2027-09-01").Add(10 * time.Hour), false, false, false, true},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				w.sweepAt(tc.at)
+				p := w.contact(plain.ID)
+				if got := p != nil && p.Recording != ""; got != tc.plainRec {
+					t.Errorf("plain recording present = %v, want %v", got, tc.plainRec)
+				}
+				if got := p != nil; got != tc.plainCall {
+					t.Errorf("plain call metadata present = %v, want %v", got, tc.plainCall)
+				}
+				c := w.contact(complaint.ID)
+				if got := c != nil && c.Recording != ""; got != tc.complaintRec {
+					t.Errorf("complaint recording present = %v, want %v", got, tc.complaintRec)
+				}
+				if got := w.contact(chat.ID) == nil; got != tc.chatGone {
+					t.Errorf("chat gone = %v, want %v", got, tc.chatGone)
+				}
+			})
+		}
+		verifyNoPersonalData(t, w)
+	})
+}
+
+// Chats 180 days, to the day.
+func TestRetentionChat180Days(t *testing.T) {
+	eachBackend(t, func(t *testing.T, open func(testing.TB, *keys.Ring) *sqlstore.DB) {
+		w := newWorld(t, open, "examples/seed002-te-contact-centre.yaml", day("2026-01-10"))
+		chat := w.newCall(policy.KindChat, day("2026-01-10").Add(12*time.Hour), false, true)
+		due := day("2026-01-10").Add(12*time.Hour+10*time.Minute).AddDate(0, 0, 180)
+		w.sweepAt(due.Add(-24 * time.Hour))
+		if w.contact(chat.ID) == nil {
+			t.Fatal("chat gone the day before 180 days")
+		}
+		w.sweepAt(due.Add(24 * time.Hour))
+		if w.contact(chat.ID) != nil {
+			t.Fatal("chat present the day after 180 days")
+		}
+	})
+}
+
+// Seed 004: call history 2 years, recordings 3 months: the metadata
+// survives its recording.
+func TestRetentionSeed004CallMetadataOutlivesRecording(t *testing.T) {
+	eachBackend(t, func(t *testing.T, open func(testing.TB, *keys.Ring) *sqlstore.DB) {
+		w := newWorld(t, open, "examples/seed004-staffpoint.yaml", day("2026-05-31"))
+		call := w.newCall(policy.KindCall, day("2026-05-31").Add(8*time.Hour), true, false)
+		end := day("2026-05-31").Add(8*time.Hour + 10*time.Minute)
+		recDue := day("2026-08-31").Add(8*time.Hour + 10*time.Minute) // 31 May + 3 months
+		for _, tc := range []struct {
+			name      string
+			at        time.Time
+			call, rec bool
+		}{
+			{"DayBeforeThreeMonths", recDue.Add(-24 * time.Hour), true, true},
+			{"DayAfterThreeMonths", recDue.Add(24 * time.Hour), true, false},
+			{"DayBeforeTwoYears", end.AddDate(2, 0, -1), true, false},
+			{"DayAfterTwoYears", end.AddDate(2, 0, 1), false, false},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				w.sweepAt(tc.at)
+				c := w.contact(call.ID)
+				if (c != nil) != tc.call || (c != nil && c.Recording != "") != tc.rec {
+					t.Fatalf("call present %v recording present %v; want %v %v", c != nil, c != nil && c.Recording != "", tc.call, tc.rec)
+				}
+			})
+		}
+		t.Run("ContentWithoutARuleIsNotStored", func(t *testing.T) {
+			text := "muistiinpano"
+			err := w.svc.CreateContact(w.as[policy.RoleAgent], &kirjaamo.Contact{Kind: policy.KindCall, Content: &text})
+			if kirjaamo.ErrorField(err) != "content" {
+				t.Fatalf("got %v, want content refused: the policy keeps no call content", err)
+			}
+		})
+	})
+}
+
+func part(c *kirjaamo.Contact, p policy.Part) kirjaamo.PartRetention {
+	for _, r := range c.Retention {
+		if r.Part == p {
+			return r
+		}
+	}
+	return kirjaamo.PartRetention{}
+}
+
+// Nothing in the deletion log or the audit log contains a personal
+// identifier (checked with the PII scanner), and the chain verifies.
+func verifyNoPersonalData(t *testing.T, w *world) {
+	t.Helper()
+	ctx := w.as[policy.RoleAuditor]
+	log, err := w.svc.DeletionLog(ctx, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(log) == 0 {
+		t.Fatal("the sweeps wrote no deletion log")
+	}
+	var text strings.Builder
+	for _, e := range log {
+		text.WriteString(e.Register + " " + e.Part + " " + e.Rule + "\n")
+	}
+	events, err := w.svc.AuditEvents(ctx, kirjaamo.AuditFilter{Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range events {
+		text.WriteString(e.Detail + " " + e.Purpose + "\n")
+	}
+	for _, f := range pii.New().Scan([]byte(text.String())) {
+		if f.Type != pii.TypeSpecialCategory {
+			t.Errorf("deletion or audit log holds a %s", f.Type)
+		}
+	}
+	if _, err := kirjaamo.VerifyAudit(context.Background(), w.db, w.ring.AuditKey()); err != nil {
+		t.Fatal(err)
+	}
+}
