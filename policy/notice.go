@@ -67,12 +67,13 @@ type Authority struct {
 
 // NoticeParagraphs returns the fixed paragraph ids a policy may override.
 // Besides these, "retention.REGISTER" overrides the retention text of one
-// register and "retention.REGISTER.PART" that of one rule.
+// register and "retention.REGISTER.PART" that of one rule. The retention
+// section as a whole is not overridable: it is what the engine enforces.
 func NoticeParagraphs() []string {
 	return []string{
 		"intro", "controller", "dpo", "registers", "purposes", "legal_basis",
 		"subject_groups", "data_categories", "sources", "recipients", "transfers",
-		"retention", "security", "automated_decisions", "cookies",
+		"security", "automated_decisions", "cookies",
 		"rights.access", "rights.rectification", "rights.erasure", "rights.restriction",
 		"rights.notification", "rights.portability", "rights.objection",
 		"rights.automated", "rights.consent", "rights.identity", "complaint",
@@ -239,11 +240,48 @@ func (p *parser) paragraphs(n *yaml.Node, pol *Policy) (map[string]Text, map[str
 			}
 		}
 		t := p.overrideText(path, e.val)
+		if t != nil && strings.HasPrefix(k, "retention.") {
+			p.placeholders(path, e.val, t, pol, k)
+		}
 		if t != nil {
 			out[k], lines[k] = t, e.key.Line
 		}
 	}
 	return out, lines
+}
+
+// placeholders checks that a retention override takes its periods from
+// the rules: {keep} (and {cap} with an extension) in a part's text,
+// {keep.PART} (and {cap.PART}) for every rule in a register's.
+func (p *parser) placeholders(path string, n *yaml.Node, t Text, pol *Policy, key string) {
+	reg, part, one := strings.Cut(strings.TrimPrefix(key, "retention."), ".")
+	r := pol.Register(reg)
+	var need []string
+	for _, rule := range r.Retention {
+		switch {
+		case one && string(rule.Part) == part:
+			need = append(need, "{keep}")
+			if rule.Extension != nil {
+				need = append(need, "{cap}")
+			}
+		case !one:
+			need = append(need, "{keep."+string(rule.Part)+"}")
+			if rule.Extension != nil {
+				need = append(need, "{cap."+string(rule.Part)+"}")
+			}
+		}
+	}
+	for _, lang := range Languages() {
+		s, ok := t[lang]
+		if !ok {
+			continue
+		}
+		for _, ph := range need {
+			if !strings.Contains(s, ph) {
+				p.addf(n, "%s.%s: write %s where the period goes, so that the text follows the rule (give the rest of the sentence around it)", path, lang, ph)
+			}
+		}
+	}
 }
 
 // overrideText reads a text like text, but does not require Finnish.
