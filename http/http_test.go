@@ -181,6 +181,18 @@ func TestAuthorizationMatrix(t *testing.T) {
 			{"GET", "/api/v1/contacts/{id}", "/api/v1/contacts/" + call.ID, nil, readers},
 			{"POST", "/api/v1/scan", "/api/v1/scan", func() any { return khttp.ScanRequest{Text: "Soita numeroon 040 123 4567."} },
 				want{none: 401, policy.RoleAgent: 200, policy.RoleSupervisor: 200, policy.RoleDPO: 200, policy.RoleAdmin: 200, policy.RoleAuditor: 200}},
+			{"PATCH", "/api/v1/contacts/{id}", "/api/v1/contacts/" + call.ID, func() any { return map[string]any{"ended_at": time.Now().UTC()} }, writers(200)},
+			{"POST", "/api/v1/contacts/{id}/extensions", "/api/v1/contacts/" + call.ID + "/extensions", func() any {
+				return map[string]any{"part": "content", "reason": "complaint", "until": time.Now().AddDate(0, 7, 0)}
+			}, want{none: 401, policy.RoleSupervisor: 400, policy.RoleDPO: 400}}, // allowed roles reach the policy: no extension of content
+			{"GET", "/api/v1/holds", "/api/v1/holds", nil, want{none: 401, policy.RoleSupervisor: 200, policy.RoleDPO: 200, policy.RoleAuditor: 200}},
+			{"POST", "/api/v1/holds", "/api/v1/holds", func() any {
+				return khttp.NewHold{RecordID: call.ID, Reason: "legal_claim", Owner: "lakiasiat", ReviewAt: time.Now().AddDate(1, 0, 0)}
+			}, want{none: 401, policy.RoleSupervisor: 201, policy.RoleDPO: 201}},
+			{"POST", "/api/v1/holds/{id}/release", "/api/v1/holds/" + kirjaamo.NewID(time.Now()) + "/release", nil,
+				want{none: 401, policy.RoleSupervisor: 404, policy.RoleDPO: 404}}, // allowed roles reach the lookup
+			{"GET", "/api/v1/retention/forecast", "/api/v1/retention/forecast?days=30", nil, want{none: 401, policy.RoleSupervisor: 200, policy.RoleDPO: 200, policy.RoleAdmin: 200, policy.RoleAuditor: 200}},
+			{"GET", "/api/v1/retention/deletions", "/api/v1/retention/deletions", nil, want{none: 401, policy.RoleSupervisor: 200, policy.RoleDPO: 200, policy.RoleAdmin: 200, policy.RoleAuditor: 200}},
 			{"GET", "/api/v1/audit", "/api/v1/audit?limit=5", nil, want{none: 401, policy.RoleAuditor: 200, policy.RoleDPO: 200}},
 		}
 		covered := map[string]bool{}

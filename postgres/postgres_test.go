@@ -9,7 +9,8 @@ import (
 
 func TestStore(t *testing.T) {
 	storetest.Run(t, storetest.Backend{
-		Open: storetest.OpenPostgres,
+		Open:          storetest.OpenPostgres,
+		ExclusiveLock: true,
 		Stored: func(tb testing.TB, db *sqlstore.DB) []byte {
 			return storetest.RowBytes(tb, db.Writer(), "subjects", "subject_keys", "contacts", "contact_subjects", "audit_events", "users", "tokens")
 		},

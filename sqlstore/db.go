@@ -48,6 +48,10 @@ type Dialect struct {
 	// run in the background every CheckpointEvery.
 	Checkpoint      *sql.DB
 	CheckpointEvery time.Duration
+	// TryLock and Unlock take and release a cluster-wide lock by an int64
+	// key (PostgreSQL: pg_try_advisory_lock); empty where one process
+	// owns the database.
+	TryLock, Unlock string
 	// AfterSweep runs after a sweep deleted something (SQLite: give the
 	// freed pages back to the file system with incremental_vacuum).
 	AfterSweep string

@@ -7,6 +7,8 @@
 //	kirjaamo audit verify
 //	kirjaamo keys generate  --data DIR
 //	kirjaamo policy check   FILE…
+//	kirjaamo sweep          --policy FILE [--dry-run] [--batch N]
+//	kirjaamo retention report [--days N] [--format table|json]
 //	kirjaamo scan           [--redact [--mask]] [--jsonl] [FILE…]
 //
 // Settings can also come from KIRJAAMO_ADDR, KIRJAAMO_DATA, KIRJAAMO_POLICY
@@ -33,6 +35,8 @@ commands:
   audit verify   verify the audit log's hash chain
   keys generate  create the key files in the data directory
   policy check   validate policy files
+  sweep          delete every part whose retention has ended (--dry-run: count only)
+  retention report  what will be deleted in the coming days, and what is held
   scan           find personal data in text (see kirjaamo scan -h)
 
 Run 'kirjaamo <command> -h' for a command's flags.
@@ -60,6 +64,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return keysGenerateCmd(rest[1:], stdout, stderr)
 	case cmd == "policy" && two("check"):
 		return policyCheckCmd(rest[1:], stdout, stderr)
+	case cmd == "sweep":
+		return sweepCmd(rest, stdout, stderr)
+	case cmd == "retention" && two("report"):
+		return retentionReportCmd(rest[1:], stdout, stderr)
 	case cmd == "scan":
 		return scanCmd(rest, stdin, stdout, stderr)
 	case cmd == "help" || cmd == "-h" || cmd == "--help":

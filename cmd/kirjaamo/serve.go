@@ -28,6 +28,7 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 	demo := fs.Bool("demo", false, "start on a fresh temporary data directory with the seed-002 example policy and synthetic records")
 	demoSize := fs.Int("demo-subjects", 300, "number of synthetic subjects in --demo")
 	fs.BoolVar(&c.migrate, "migrate", true, "apply pending migrations at start (false: refuse to start on a schema that is behind)")
+	sweepEvery := fs.Duration("sweep-every", time.Hour, "run the retention sweeper this often (0: never; run 'kirjaamo sweep' instead)")
 	if err := parse(fs, args); err != nil {
 		return 2
 	}
@@ -75,6 +76,9 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 		if err := seedDemo(ctx, svc, db, *demoSize, base, stdout); err != nil {
 			return fail(stderr, err)
 		}
+	}
+	if *sweepEvery > 0 {
+		go sweepLoop(ctx, svc, db, *sweepEvery, logger)
 	}
 	logger.Info("serving", "addr", ln.Addr().String(), "database", db.Dialect().Name, "policy", pol.File)
 	fmt.Fprintf(stdout, "Kirjaamo listening on %s\n", base)

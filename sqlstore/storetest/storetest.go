@@ -29,6 +29,9 @@ type Backend struct {
 	// Stored returns every byte the backend holds for the store: the
 	// database files for SQLite, every column of every row for PostgreSQL.
 	Stored func(t testing.TB, db *sqlstore.DB) []byte
+	// ExclusiveLock is true when TryLock excludes other holders
+	// (PostgreSQL); on SQLite it always succeeds.
+	ExclusiveLock bool
 	// Tamper runs raw SQL against the audit log with its append-only
 	// triggers out of the way, as an attacker with database access would.
 	Tamper func(t testing.TB, db *sqlstore.DB, stmts ...string)
@@ -527,6 +530,32 @@ func Run(t *testing.T, b Backend) {
 		if got, err := verify(t, db, ring); err != nil || got != int64(1+n/2) {
 			t.Fatalf("got %d audit events (%v), want %d: one per stored write", got, err, 1+n/2)
 		}
+	})
+
+	// Only one process sweeps at a time on a shared database; the lock
+	// passes on when its holder lets go (or dies: its session ends).
+	t.Run("SweeperLockHasOneHolder", func(t *testing.T) {
+		db := b.Open(t, keys.Generate())
+		release, ok, err := db.TryLock(ctx, "sweeper")
+		if err != nil || !ok {
+			t.Fatalf("first TryLock: %v %v", ok, err)
+		}
+		release2, ok2, err := db.TryLock(ctx, "sweeper")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok2 == b.ExclusiveLock {
+			t.Fatalf("second TryLock while held: got %v, want %v", ok2, !b.ExclusiveLock)
+		}
+		if ok2 {
+			release2()
+		}
+		release()
+		release3, ok3, err := db.TryLock(ctx, "sweeper")
+		if err != nil || !ok3 {
+			t.Fatalf("TryLock after release: %v %v", ok3, err)
+		}
+		release3()
 	})
 
 	t.Run("MigrateIsIdempotent", func(t *testing.T) {
