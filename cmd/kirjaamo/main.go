@@ -7,6 +7,9 @@
 //	kirjaamo audit verify
 //	kirjaamo keys generate  --data DIR
 //	kirjaamo policy check   FILE…
+//	kirjaamo policy diff    OLD NEW
+//	kirjaamo notice         --policy FILE --lang fi|sv|en --format md|html [--version V --published YYYY-MM-DD]
+//	kirjaamo ropa           --policy FILE --format csv|md [--lang fi|sv|en]
 //	kirjaamo sweep          --policy FILE [--dry-run] [--batch N]
 //	kirjaamo retention report [--days N] [--format table|json]
 //	kirjaamo scan           [--redact [--mask]] [--jsonl] [FILE…]
@@ -35,6 +38,9 @@ commands:
   audit verify   verify the audit log's hash chain
   keys generate  create the key files in the data directory
   policy check   validate policy files
+  policy diff    list the changes between two policies that alter the privacy notice
+  notice         render the privacy notice (Markdown or HTML, fi/sv/en)
+  ropa           write the record of processing activities (GDPR art. 30(1), CSV or Markdown)
   sweep          delete every part whose retention has ended (--dry-run: count only)
   retention report  what will be deleted in the coming days, and what is held
   scan           find personal data in text (see kirjaamo scan -h)
@@ -64,6 +70,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return keysGenerateCmd(rest[1:], stdout, stderr)
 	case cmd == "policy" && two("check"):
 		return policyCheckCmd(rest[1:], stdout, stderr)
+	case cmd == "policy" && two("diff"):
+		return policyDiffCmd(rest[1:], stdout, stderr)
+	case cmd == "notice":
+		return noticeCmd(rest, stdout, stderr)
+	case cmd == "ropa":
+		return ropaCmd(rest, stdout, stderr)
 	case cmd == "sweep":
 		return sweepCmd(rest, stdout, stderr)
 	case cmd == "retention" && two("report"):
