@@ -188,6 +188,8 @@ func fill(text string, w *words, r *policy.Register, rule *policy.RetentionRule)
 	}
 	if rule != nil {
 		add("", *rule)
+	} else if len(r.Retention) > 0 {
+		add("", r.Retention[0]) // the register's rules keep alike (policy.Parse checks)
 	}
 	return strings.NewReplacer(pairs...).Replace(text)
 }

@@ -252,7 +252,8 @@ func (p *parser) paragraphs(n *yaml.Node, pol *Policy) (map[string]Text, map[str
 
 // placeholders checks that a retention override takes its periods from
 // the rules: {keep} (and {cap} with an extension) in a part's text,
-// {keep.PART} (and {cap.PART}) for every rule in a register's.
+// {keep.PART} (and {cap.PART}) for every rule in a register's, or {keep}
+// when all the register's rules keep alike.
 func (p *parser) placeholders(path string, n *yaml.Node, t Text, pol *Policy, key string) {
 	reg, part, one := strings.Cut(strings.TrimPrefix(key, "retention."), ".")
 	r := pol.Register(reg)
@@ -271,9 +272,19 @@ func (p *parser) placeholders(path string, n *yaml.Node, t Text, pol *Policy, ke
 			}
 		}
 	}
+	// A register whose rules all keep alike may say {keep} once.
+	alike := !one && len(r.Retention) > 0
+	for _, rule := range r.Retention {
+		if rule.Keep != r.Retention[0].Keep || rule.Extension != nil {
+			alike = false
+		}
+	}
 	for _, lang := range Languages() {
 		s, ok := t[lang]
 		if !ok {
+			continue
+		}
+		if alike && strings.Contains(s, "{keep}") {
 			continue
 		}
 		for _, ph := range need {
