@@ -113,15 +113,45 @@ func subjectEvents(s *Subject) map[policy.Event]*time.Time {
 // contactEvents are the retention triggers of a contact. A contact with no
 // recorded end ends when it started, or when it was stored: a rule running
 // from the end of contact must not keep an unfinished record for ever.
-func contactEvents(c *Contact) map[policy.Event]*time.Time {
+//
+// In a register with a lifecycle, closed is the end of the first stage:
+// staff closing it or inactivity after the last activity, whichever first.
+func contactEvents(c *Contact, reg *policy.Register) map[policy.Event]*time.Time {
 	created := c.CreatedAt
 	end := firstSet(c.EndedAt, c.StartedAt, &created)
+	closed := c.ClosedAt
+	if reg.Lifecycle != nil {
+		t := reg.Lifecycle.FirstStageEnd(*firstSet(c.LastActivityAt, &created), c.ClosedAt)
+		closed = &t
+	}
 	return map[policy.Event]*time.Time{
 		policy.EventCreated:      &created,
 		policy.EventContactEnd:   end,
 		policy.EventLastActivity: firstSet(c.LastActivityAt, end),
-		policy.EventClosed:       c.ClosedAt,
+		policy.EventClosed:       closed,
 	}
+}
+
+// Stage returns the lifecycle stage of a contact at now (nil when its
+// register has no lifecycle, or the contact is past its last stage).
+func (c *Contact) stage(reg *policy.Register, now time.Time) *policy.Stage {
+	if reg.Lifecycle == nil {
+		return nil
+	}
+	created := c.CreatedAt
+	st, _ := reg.Lifecycle.StageAt(*firstSet(c.LastActivityAt, &created), c.ClosedAt, now)
+	return st
+}
+
+// visibleTo reports whether role sees the contact at now: always without a
+// lifecycle, else as its current stage says (seed 002: archived workspaces
+// are hidden from staff).
+func (c *Contact) visibleTo(reg *policy.Register, role policy.Role, now time.Time) bool {
+	if reg.Lifecycle == nil {
+		return true
+	}
+	st := c.stage(reg, now)
+	return st != nil && st.Visible(string(role))
 }
 
 func firstSet(ts ...*time.Time) *time.Time {

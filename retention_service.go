@@ -36,6 +36,9 @@ func (s *Service) UpdateContactEvents(ctx context.Context, id string, e *Contact
 		if ev, err := s.check(a, reg, policy.ActionWrite, ActionUpdate, []string{c.ID}, c.SubjectIDs); err != nil {
 			return ev, err
 		}
+		if err := lifecycleEvents(reg, c, e, s.now()); err != nil {
+			return nil, err
+		}
 		var changed []string
 		for _, f := range []struct {
 			name     string
@@ -49,7 +52,7 @@ func (s *Service) UpdateContactEvents(ctx context.Context, id string, e *Contact
 		if len(changed) == 0 {
 			return nil, FieldError("ended_at", "give at least one of ended_at, last_activity_at, closed_at")
 		}
-		c.Retention = RetentionParts(reg, contactParts(c), contactEvents(c), c.Retention)
+		c.Retention = RetentionParts(reg, contactParts(c), contactEvents(c, reg), c.Retention)
 		return s.event(a, ActionUpdate, OutcomeOK, reg.ID, []string{c.ID}, c.SubjectIDs, "events: "+strings.Join(changed, ",")), nil
 	})
 }
@@ -114,7 +117,7 @@ func (s *Service) ExtendRetention(ctx context.Context, contactID string, e *Exte
 			return nil, FieldError("until", "%s is already kept until %s", e.Part, p.ExpiresAt.Format(time.DateOnly))
 		}
 		p.ExtendedUntil, p.ExtensionReason = &until, e.Reason
-		c.Retention = RetentionParts(reg, contactParts(c), contactEvents(c), c.Retention)
+		c.Retention = RetentionParts(reg, contactParts(c), contactEvents(c, reg), c.Retention)
 		return s.event(a, ActionUpdate, OutcomeOK, reg.ID, ids, c.SubjectIDs,
 			fmt.Sprintf("retention extended: %s until %s, reason %s", e.Part, until.Format(time.DateOnly), e.Reason)), nil
 	})
@@ -227,4 +230,28 @@ func (s *Service) DeletionLog(ctx context.Context, limit int) ([]DeletionLogEntr
 		return nil, Errorf(EFORBIDDEN, "role agent may not read the deletion log")
 	}
 	return s.Store.DeletionLog(ctx, limit)
+}
+
+// lifecycleEvents applies a lifecycle's rules to new events: customer
+// activity in a reactivatable stage reopens the record (seed 002: a closed
+// workspace can be reactivated for 3 months), activity in a later stage
+// cannot, and only a record in its first stage can be closed.
+func lifecycleEvents(reg *policy.Register, c *Contact, e *ContactEvents, now time.Time) error {
+	if reg.Lifecycle == nil {
+		return nil
+	}
+	st := c.stage(reg, now)
+	first := &reg.Lifecycle.Stages[0]
+	if e.LastActivityAt != nil {
+		switch {
+		case st == nil || (st != first && !st.Reactivate):
+			return &Error{Code: ECONFLICT, Field: "last_activity_at", Message: "the record is past the stages in which it can be reactivated"}
+		case st != first:
+			c.ClosedAt = nil // reactivated: back to the first stage
+		}
+	}
+	if e.ClosedAt != nil && st != first {
+		return &Error{Code: ECONFLICT, Field: "closed_at", Message: "only a record in its first stage can be closed"}
+	}
+	return nil
 }

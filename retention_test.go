@@ -326,3 +326,105 @@ func verifyNoPersonalData(t *testing.T, w *world) {
 		t.Fatal(err)
 	}
 }
+
+// stored reports whether a contact row exists, whoever may see it.
+func (w *world) stored(id string) bool {
+	w.t.Helper()
+	_, err := w.db.Contact(context.Background(), id, func(*kirjaamo.Contact) (*kirjaamo.AuditEvent, error) {
+		return &kirjaamo.AuditEvent{At: w.now, Actor: "test", Role: "test", Action: "read", Outcome: "ok"}, nil
+	})
+	if kirjaamo.ErrorCode(err) == kirjaamo.ENOTFOUND {
+		return false
+	} else if err != nil {
+		w.t.Fatal(err)
+	}
+	return true
+}
+
+// Seed 002: a counselling workspace is active until 3 months without the
+// customer logging in (or staff closing it), can be reactivated for 3
+// months, is then archived for 12 months hidden from staff, then deleted.
+func TestRetentionSeed002WorkspaceLifecycle(t *testing.T) {
+	eachBackend(t, func(t *testing.T, open func(testing.TB, *keys.Ring) *sqlstore.DB) {
+		start := day("2026-01-31").Add(10 * time.Hour)
+		w := newWorld(t, open, "examples/seed002-te-contact-centre.yaml", start)
+		subj := w.gen.Person()
+		if err := w.svc.CreateSubject(w.as[policy.RoleAgent], subj); err != nil {
+			t.Fatal(err)
+		}
+		text := "Ohjaussuunnitelma"
+		ws := &kirjaamo.Contact{Kind: policy.KindWorkspace, SubjectIDs: []string{subj.ID}, Content: &text}
+		if err := w.svc.CreateContact(w.as[policy.RoleAgent], ws); err != nil {
+			t.Fatal(err)
+		}
+		agentSees := func() bool {
+			_, err := w.svc.Contact(w.as[policy.RoleAgent], ws.ID)
+			list, lerr := w.svc.SubjectContacts(w.as[policy.RoleAgent], subj.ID)
+			if kirjaamo.ErrorCode(lerr) == kirjaamo.ENOTFOUND {
+				return err == nil // the subject's own 18 months have passed; the workspace lives on
+			} else if lerr != nil {
+				t.Fatal(lerr)
+			}
+			if (err == nil) != (len(list) == 1) {
+				t.Fatalf("read (%v) and timeline (%d) disagree", err, len(list))
+			}
+			return err == nil
+		}
+		login := func(at time.Time) error {
+			w.now = at
+			_, err := w.svc.UpdateContactEvents(w.as[policy.RoleAgent], ws.ID, &kirjaamo.ContactEvents{LastActivityAt: &at})
+			return err
+		}
+		// The customer logs in on 31 January; no login for 3 months closes
+		// it on 30 April (31 Jan + 3 months, end of month); a login on 15 June
+		// (closed stage) reactivates it; 3 months without login closes it
+		// on 15 September, it is archived on 15 December, deleted 15 December 2027.
+		if err := login(start); err != nil {
+			t.Fatal(err)
+		}
+		steps := []struct {
+			name            string
+			at              time.Time
+			stored, visible bool
+		}{
+			{"ActiveDayBeforeClosing", day("2026-04-29"), true, true},
+			{"ClosedAfterThreeMonthsWithoutLogin", day("2026-05-02"), true, true},
+		}
+		for _, st := range steps {
+			w.sweepAt(st.at)
+			if w.stored(ws.ID) != st.stored || agentSees() != st.visible {
+				t.Fatalf("%s: stored %v visible %v, want %v %v", st.name, w.stored(ws.ID), agentSees(), st.stored, st.visible)
+			}
+		}
+		if err := login(day("2026-06-15").Add(10 * time.Hour)); err != nil {
+			t.Fatalf("a login in the closed stage must reactivate: %v", err)
+		}
+		for _, st := range []struct {
+			name            string
+			at              time.Time
+			stored, visible bool
+		}{
+			{"ReactivatedActive", day("2026-07-01"), true, true},
+			{"ClosedAgain", day("2026-09-16"), true, true},
+			{"ArchivedHiddenFromStaff", day("2026-12-16"), true, false},
+			{"ArchivedDayBeforeDeletion", day("2027-12-14"), true, false},
+			{"DeletedDayAfter", day("2027-12-16"), false, false},
+		} {
+			w.sweepAt(st.at)
+			if got := w.stored(ws.ID); got != st.stored {
+				t.Fatalf("%s: stored = %v, want %v", st.name, got, st.stored)
+			}
+			if st.stored {
+				if got := agentSees(); got != st.visible {
+					t.Fatalf("%s: agent sees = %v, want %v", st.name, got, st.visible)
+				}
+			}
+			if st.name == "ArchivedHiddenFromStaff" {
+				if err := login(day("2026-12-20")); kirjaamo.ErrorCode(err) != kirjaamo.ECONFLICT {
+					t.Fatalf("an archived workspace was reactivated: %v", err)
+				}
+			}
+		}
+		verifyNoPersonalData(t, w)
+	})
+}

@@ -445,7 +445,7 @@ func (s *Service) CreateContact(ctx context.Context, c *Contact) error {
 	if c.SubjectIDs == nil {
 		c.SubjectIDs = []string{}
 	}
-	c.Retention = RetentionParts(reg, contactParts(c), contactEvents(c), nil)
+	c.Retention = RetentionParts(reg, contactParts(c), contactEvents(c, reg), nil)
 	return s.Store.CreateContact(ctx, c, s.event(a, ActionCreate, OutcomeOK, reg.ID, []string{c.ID}, c.SubjectIDs, "kind: "+string(c.Kind)))
 }
 
@@ -467,6 +467,10 @@ func (s *Service) Contact(ctx context.Context, id string) (*Contact, error) {
 		}
 		if ev, err := s.check(a, reg, policy.ActionRead, ActionRead, []string{c.ID}, c.SubjectIDs); err != nil {
 			return ev, err
+		}
+		if !c.visibleTo(reg, a.User.Role, s.now()) {
+			return s.event(a, ActionRead, OutcomeDenied, reg.ID, []string{c.ID}, c.SubjectIDs, "hidden in its lifecycle stage"),
+				Errorf(EFORBIDDEN, "in its current lifecycle stage this record is not visible to role %s", a.User.Role)
 		}
 		return s.event(a, ActionRead, OutcomeOK, reg.ID, []string{c.ID}, c.SubjectIDs, ""), nil
 	})
@@ -499,13 +503,32 @@ func (s *Service) SubjectContacts(ctx context.Context, subjectID string) ([]*Con
 	if !ValidID(subjectID) {
 		return nil, Errorf(ENOTFOUND, "subject not found")
 	}
-	return s.Store.SubjectContacts(ctx, subjectID, regs, func(cs []*Contact) (*AuditEvent, error) {
-		recs := make([]string, len(cs))
-		for i, c := range cs {
-			recs[i] = c.ID
+	now := s.now()
+	visible := func(c *Contact) bool {
+		reg := s.Policy.Register(c.Register)
+		return reg != nil && c.visibleTo(reg, a.User.Role, now)
+	}
+	cs, err := s.Store.SubjectContacts(ctx, subjectID, regs, func(cs []*Contact) (*AuditEvent, error) {
+		var recs []string
+		for _, c := range cs {
+			if visible(c) {
+				recs = append(recs, c.ID)
+			}
 		}
 		return s.event(a, ActionRead, OutcomeOK, "", recs, ids, fmt.Sprintf("contacts of subject; registers: %s", strings.Join(regs, ","))), nil
 	})
+	if err != nil {
+		return nil, err
+	}
+	// Records hidden in their lifecycle stage are left out (and were not
+	// in the audit event: they were not shown).
+	out := cs[:0]
+	for _, c := range cs {
+		if visible(c) {
+			out = append(out, c)
+		}
+	}
+	return out, nil
 }
 
 // AuditEvents lists audit events; only auditors and the DPO may.

@@ -145,7 +145,7 @@ func TestParseProblems(t *testing.T) {
 		}},
 		{"RegisterUnknownKeyNamed", edit(11, "    retension:"), []string{
 			"p.yaml:5: registers[0].retention: missing; every register needs retention rules",
-			"p.yaml:11: registers[0].retension: unknown key (did you mean retention?); allowed in a register: id, name, records, kinds, purposes, legal_basis, data_categories, subject_groups, sources, recipients, transfers, erasure_exceptions, access, require_purpose, recording_notice, retention",
+			"p.yaml:11: registers[0].retension: unknown key (did you mean retention?); allowed in a register: id, name, records, kinds, purposes, legal_basis, data_categories, subject_groups, sources, recipients, transfers, erasure_exceptions, access, require_purpose, recording_notice, retention, lifecycle",
 		}},
 		// Issue 2: names in Finnish, Swedish and English; the Finnish
 		// notice is always published.
@@ -353,7 +353,10 @@ func TestParseBounded(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			start := time.Now()
 			_, err := Parse("p.yaml", []byte(tc.yaml))
-			if d := time.Since(start); d > 2*time.Second {
+			// The messages below prove the bound; the time guard only
+			// catches a regression to unbounded work (it took ~40 s), with
+			// room for a loaded CI machine.
+			if d := time.Since(start); d > 30*time.Second {
 				t.Errorf("Parse took %v", d)
 			}
 			var probs Problems

@@ -245,6 +245,9 @@ func (e *Extension) Allows(reason string) bool {
 
 // Register is one register of the policy.
 type Register struct {
+	// Lifecycle, when set, moves the register's records through stages
+	// that decide who sees them (lifecycle.go).
+	Lifecycle         *Lifecycle
 	ID                string
 	Name              Text
 	Records           Records

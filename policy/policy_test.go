@@ -179,8 +179,8 @@ func TestExampleRetention(t *testing.T) {
 		{"seed002-te-contact-centre", "chats", PartContent, "180d", EventContactEnd, ""},
 		{"seed002-te-contact-centre", "emails", PartContent, "180d", EventCreated, ""},
 		{"seed002-te-contact-centre", "contact_requests", PartContent, "180d", EventCreated, ""},
-		// Seed 002: workspaces 3 + 3 + 12 months until the lifecycle stages arrive.
-		{"seed002-te-contact-centre", "workspaces", PartContent, "18m", EventLastActivity, ""},
+		// Seed 002: a workspace is kept 3 (closed) + 12 (archived) months from the end of its active stage.
+		{"seed002-te-contact-centre", "workspaces", PartContent, "15m", EventClosed, ""},
 		// Seed 002: statistics 3 years.
 		{"seed002-te-contact-centre", "statistics", PartStatistics, "3y", EventCreated, ""},
 		// Seed 004: chats 180 days with visitor metadata; call history 2 years; recordings 3 months.
