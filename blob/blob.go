@@ -58,6 +58,14 @@ type Store interface {
 	// For encrypted blobs, destroy the wrapped data key before calling
 	// Delete (see the package comment).
 	Delete(ctx context.Context, key string) error
+
+	// List calls fn with the key and size of every blob in namespace, in no
+	// particular order, until fn returns an error, which List returns. It
+	// is how a sweeper finds orphans: blobs whose row is gone or whose key
+	// was destroyed before a Delete that never happened. Blobs put or
+	// deleted during the walk may or may not be seen. An invalid namespace
+	// is ErrInvalidKey.
+	List(ctx context.Context, namespace string, fn func(key string, size int64) error) error
 }
 
 // Object is an open blob: random access, known size. ReadAt follows
@@ -113,6 +121,9 @@ func ValidKey(key string) bool {
 	}
 	return true
 }
+
+// validNamespace reports whether ns is a valid key namespace.
+func validNamespace(ns string) bool { return ValidKey(ns + "/x") }
 
 func cut(key string) (ns, name string, ok bool) {
 	for i := 0; i < len(key); i++ {

@@ -315,6 +315,74 @@ func (s *FS) Delete(ctx context.Context, key string) error {
 	return nil
 }
 
+// List implements Store. It walks <root>/<namespace>/xx/yy/ and skips
+// temporary files.
+func (s *FS) List(ctx context.Context, namespace string, fn func(key string, size int64) error) error {
+	if !validNamespace(namespace) {
+		return checkKey(namespace + "/")
+	}
+	base := filepath.Join(s.root, namespace)
+	level1, err := readDirNames(base)
+	if err != nil {
+		return s.fail("list", namespace, err)
+	}
+	for _, d1 := range level1 {
+		level2, err := readDirNames(filepath.Join(base, d1))
+		if err != nil {
+			return s.fail("list", namespace, err)
+		}
+		for _, d2 := range level2 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			dir := filepath.Join(base, d1, d2)
+			entries, err := os.ReadDir(dir)
+			if errors.Is(err, fs.ErrNotExist) {
+				continue
+			}
+			if err != nil {
+				return s.fail("list", namespace, err)
+			}
+			for _, e := range entries {
+				key := namespace + "/" + e.Name()
+				if !e.Type().IsRegular() || !ValidKey(key) {
+					continue // temporary files start with a dot
+				}
+				fi, err := e.Info()
+				if errors.Is(err, fs.ErrNotExist) {
+					continue // deleted since the directory was read
+				}
+				if err != nil {
+					return s.fail("list", namespace, err)
+				}
+				if err := fn(key, fi.Size()); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// readDirNames lists the fan-out directories under dir; a missing dir (an
+// empty namespace) has none.
+func readDirNames(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, e := range entries {
+		if e.IsDir() && len(e.Name()) == 2 {
+			names = append(names, e.Name())
+		}
+	}
+	return names, nil
+}
+
 // RemoveStale deletes temporary files last modified before the given time:
 // the leftovers of Puts interrupted by a crash (a Put that fails while the
 // process lives removes its own). Pass a time well before now — an hour ago —

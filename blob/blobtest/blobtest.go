@@ -286,6 +286,47 @@ func Run(t *testing.T, open func(t *testing.T) blob.Store) {
 		}
 	})
 
+	t.Run("List", func(t *testing.T) {
+		s := open(t)
+		want := map[string]int64{}
+		for i := range 20 {
+			k := fmt.Sprintf("recordings/l%02d", i)
+			put(t, s, k, Data(int64(i*100), uint64(i)))
+			want[k] = int64(i * 100)
+		}
+		put(t, s, "attachments/other", Data(5, 1))
+		put(t, s, "recordings/gone", Data(5, 1))
+		if err := s.Delete(ctx, "recordings/gone"); err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]int64{}
+		if err := s.List(ctx, "recordings", func(key string, size int64) error {
+			if _, dup := got[key]; dup {
+				t.Errorf("List: %s twice", key)
+			}
+			got[key] = size
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("List(recordings): got %v, want %v", got, want)
+		}
+		if err := s.List(ctx, "empty", func(string, int64) error { t.Error("List(empty) called fn"); return nil }); err != nil {
+			t.Errorf("List of an empty namespace: got %v, want nil", err)
+		}
+		stop := errors.New("enough")
+		calls := 0
+		if err := s.List(ctx, "recordings", func(string, int64) error { calls++; return stop }); !errors.Is(err, stop) || calls != 1 {
+			t.Errorf("List with fn failing: got %v after %d calls, want fn's error after 1", err, calls)
+		}
+		for _, ns := range []string{"", "../x", "a/b", "Recordings"} {
+			if err := s.List(ctx, ns, func(string, int64) error { return nil }); !errors.Is(err, blob.ErrInvalidKey) {
+				t.Errorf("List(%q): got %v, want ErrInvalidKey", ns, err)
+			}
+		}
+	})
+
 	t.Run("Encrypted", func(t *testing.T) {
 		s := open(t)
 		plain := Data(1<<20+12345, 13)
