@@ -164,6 +164,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		}{
 			{"GET", "/healthz", "/healthz", nil, public(200)},
 			{"GET", "/api/v1/openapi.json", "/api/v1/openapi.json", nil, public(200)},
+			{"GET", "/privacy", "/privacy", nil, public(200)},
 			{"POST", "/api/v1/login", "/api/v1/login", func() any {
 				return khttp.LoginRequest{Username: "user.agent", Password: "correct horse battery agent"}
 			}, public(200)},
@@ -220,7 +221,11 @@ func TestAuthorizationMatrix(t *testing.T) {
 						body = m.body()
 					}
 					var errBody khttp.ErrorBody
-					got := e.do(role, m.method, m.path, body, &errBody, "X-Purpose", "asiakaspalvelu")
+					var out any = &errBody
+					if m.pattern == "/privacy" {
+						out = nil // an HTML page, not JSON
+					}
+					got := e.do(role, m.method, m.path, body, out, "X-Purpose", "asiakaspalvelu")
 					if got != want {
 						t.Fatalf("got %d (%s), want %d", got, errBody.Error.Message, want)
 					}
@@ -246,6 +251,45 @@ func TestAuthorizationMatrix(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
+}
+
+// TestPrivacy: the notice of the policy in force, for anyone, in the
+// language and format asked; a bad parameter is a 400 that names it.
+func TestPrivacy(t *testing.T) {
+	e := newEnv(t, storetest.OpenSQLite, seed002)
+	get := func(path string) (*http.Response, string) {
+		resp, err := http.Get(e.srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp, string(b)
+	}
+	for _, c := range []struct{ path, ctype, lang, want string }{
+		{"/privacy", "text/html", "fi", "Puhelutallenteita säilytetään 6 kuukautta."},
+		{"/privacy?lang=sv", "text/html", "sv", "Samtalsinspelningar sparas i 6 månader."},
+		{"/privacy?lang=en&format=md", "text/markdown", "en", "Call recordings are kept for 6 months."},
+	} {
+		resp, body := get(c.path)
+		if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), c.ctype) || resp.Header.Get("Content-Language") != c.lang {
+			t.Errorf("%s: got %d %s %s", c.path, resp.StatusCode, resp.Header.Get("Content-Type"), resp.Header.Get("Content-Language"))
+		}
+		if !strings.Contains(body, c.want) {
+			t.Errorf("%s: the notice does not say %q", c.path, c.want)
+		}
+		if c.ctype == "text/html" && !strings.Contains(resp.Header.Get("Content-Security-Policy"), "style-src 'sha256-") {
+			t.Errorf("%s: CSP %q does not admit the inline style by its hash", c.path, resp.Header.Get("Content-Security-Policy"))
+		}
+	}
+	for _, c := range []struct{ path, field string }{{"/privacy?lang=de", "lang"}, {"/privacy?format=pdf", "format"}} {
+		resp, body := get(c.path)
+		var eb khttp.ErrorBody
+		json.Unmarshal([]byte(body), &eb)
+		if resp.StatusCode != 400 || eb.Error.Field != c.field {
+			t.Errorf("%s: got %d field %q, want 400 naming %s", c.path, resp.StatusCode, eb.Error.Field, c.field)
+		}
+	}
 }
 
 // TestOpenAPIListsEveryRoute: the served document has every route the mux

@@ -2,10 +2,12 @@ package http
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
 	"github.com/kirjaamo/kirjaamo"
+	"github.com/kirjaamo/kirjaamo/notice"
 	"github.com/kirjaamo/kirjaamo/policy"
 )
 
@@ -95,6 +97,8 @@ func (s *Server) table() []Route {
 	return []Route{
 		{Method: "GET", Path: "/healthz", Summary: "Liveness and database check", Public: true, Response: Health{}, Status: 200, Handler: s.health},
 		{Method: "GET", Path: "/api/v1/openapi.json", Summary: "This API's OpenAPI 3 document", Public: true, Response: map[string]any{}, Status: 200, Handler: s.openapi},
+		{Method: "GET", Path: "/privacy", Summary: "The privacy notice rendered from the policy in force (HTML; Markdown with format=md), for anyone, without login", Public: true,
+			Query: map[string]string{"lang": "fi (default), sv or en", "format": "html (default) or md"}, Status: 200, Handler: s.privacy},
 		{Method: "POST", Path: "/api/v1/login", Summary: "Exchange a username and password for a token (rate-limited)", Public: true,
 			Request: LoginRequest{}, Response: LoginResponse{}, Status: 200, Handler: s.login},
 		{Method: "POST", Path: "/api/v1/subjects", Summary: "Create a subject (person or organisation)",
@@ -131,6 +135,43 @@ var auditParams = map[string]string{
 	"actor": "user id", "action": "create|read|update|delete|search|export|reveal", "register": "register id",
 	"subject_id": "subject id", "record_id": "record id", "since": "RFC 3339 time", "until": "RFC 3339 time",
 	"after": "sequence number to continue after", "limit": "at most this many (≤ 1000)",
+}
+
+// privacy serves the privacy notice of the policy the service enforces, so
+// the published notice is always the one the engine keeps.
+// TODO(issue 7): serve the stored published version (notice.Digest with
+// its date) once the store keeps them; see docs/notice.md.
+func (s *Server) privacy(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	lang, format := q.Get("lang"), q.Get("format")
+	if lang == "" {
+		lang = "fi"
+	}
+	if format == "" {
+		format = "html"
+	}
+	if !slices.Contains(notice.Languages(), lang) {
+		return kirjaamo.FieldError("lang", "unknown language %q: use fi, sv or en", lang)
+	}
+	if !slices.Contains(notice.Formats(), format) {
+		return kirjaamo.FieldError("format", "unknown format %q: use html or md", format)
+	}
+	out, err := notice.Render(s.Service.Policy, lang, format, notice.Options{})
+	if err != nil {
+		return err
+	}
+	h := w.Header()
+	if format == "md" {
+		h.Set("Content-Type", "text/markdown; charset=utf-8")
+	} else {
+		h.Set("Content-Type", "text/html; charset=utf-8")
+		h.Set("Content-Security-Policy", notice.ContentSecurityPolicy)
+	}
+	h.Set("Content-Language", lang)
+	h.Set("ETag", `"`+notice.Digest(out)+`"`)
+	w.WriteHeader(http.StatusOK)
+	w.Write(out)
+	return nil
 }
 
 func (s *Server) health(w http.ResponseWriter, r *http.Request) error {
