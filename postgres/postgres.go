@@ -48,6 +48,7 @@ func Open(url string, k *keys.Ring, maxConns int) (*sqlstore.DB, error) {
 		Migrations:    mig,
 		MigrateLock:   fmt.Sprintf("SELECT pg_advisory_lock(%d)", migrateLockID),
 		MigrateUnlock: fmt.Sprintf("SELECT pg_advisory_unlock(%d)", migrateLockID),
+		SweepBatch:    2000,
 		TryLock:       "SELECT pg_try_advisory_lock(?)",
 		Unlock:        "SELECT pg_advisory_unlock(?)",
 		Translate:     translate,

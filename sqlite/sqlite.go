@@ -112,6 +112,7 @@ func Open(path string, k *keys.Ring, o Options) (*sqlstore.DB, error) {
 		Checkpoint:      ck,
 		CheckpointEvery: 250 * time.Millisecond,
 		AfterSweep:      "PRAGMA incremental_vacuum",
+		SweepBatch:      250,
 		Migrations:      mig,
 		Translate:       translate,
 	}, k), nil

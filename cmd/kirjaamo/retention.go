@@ -31,7 +31,7 @@ func sweepLoop(ctx context.Context, svc *kirjaamo.Service, db *sqlstore.DB, ever
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
-		res, ran, err := sweepOnce(ctx, svc, db, false, sqlstore.DefaultSweepBatch)
+		res, ran, err := sweepOnce(ctx, svc, db, false, 0)
 		switch {
 		case err != nil && ctx.Err() == nil:
 			logger.Error("retention sweep failed", "error", err.Error())
@@ -52,7 +52,7 @@ func sweepCmd(args []string, stdout, stderr io.Writer) int {
 	c.storeFlags(fs)
 	policyFile := fs.String("policy", env("KIRJAAMO_POLICY", ""), "policy file (env KIRJAAMO_POLICY)")
 	dryRun := fs.Bool("dry-run", false, "count what would be deleted, delete nothing")
-	batch := fs.Int("batch", sqlstore.DefaultSweepBatch, "parts per transaction (smaller: shorter waits for concurrent requests)")
+	batch := fs.Int("batch", 0, "parts per transaction (0: the database's default, SQLite 250, PostgreSQL 2000)")
 	fs.BoolVar(&c.migrate, "migrate", true, "apply pending migrations first")
 	if err := parse(fs, args); err != nil {
 		return 2

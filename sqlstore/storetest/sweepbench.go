@@ -92,7 +92,7 @@ func BenchmarkSweep(b *testing.B, sb SweepBench, n int) {
 		}()
 		b.StartTimer()
 		t0 := time.Now()
-		batch := sqlstore.DefaultSweepBatch
+		batch := 0 // the dialect's default
 		if v, _ := strconv.Atoi(os.Getenv("KIRJAAMO_BENCH_SWEEP_BATCH")); v > 0 {
 			batch = v
 		}
