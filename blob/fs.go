@@ -92,7 +92,11 @@ func (s *FS) Put(ctx context.Context, key string, r io.Reader) (int64, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return 0, s.fail("put", key, err)
 	}
-	f, err := s.create(dir, tempPrefix+filepath.Base(p)+"-*")
+	create := s.create
+	if create == nil {
+		create = createTemp
+	}
+	f, err := create(dir, tempPrefix+filepath.Base(p)+"-*")
 	if err != nil {
 		return 0, s.fail("put", key, err)
 	}
