@@ -94,7 +94,7 @@ func OpenEncrypted(ctx context.Context, s Store, key string, dataKey []byte) (*R
 	r, err := NewDecryptReader(o, o.Size(), dataKey)
 	if err != nil {
 		o.Close()
-		return nil, fmt.Errorf("blob: open %s: %w", key, err)
+		return nil, fmt.Errorf("%w [%s]", err, key)
 	}
 	r.closer = o
 	return r, nil

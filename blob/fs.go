@@ -211,7 +211,7 @@ func (e *writeError) Unwrap() error { return e.err }
 // cause), anything else keeps its own identity for errors.Is.
 func (s *FS) fail(op, key string, err error) error {
 	if isNoSpace(err) {
-		return fmt.Errorf("blob: %s %s: %w (%w)", op, key, ErrNoSpace, err)
+		return fmt.Errorf("%w: %s %s: %w", ErrNoSpace, op, key, err)
 	}
 	var we *writeError
 	if errors.As(err, &we) {
@@ -251,7 +251,7 @@ func (s *FS) Open(ctx context.Context, key string) (Object, error) {
 	}
 	f, err := os.Open(s.path(key))
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("blob: open %s: %w", key, ErrNotFound)
+		return nil, fmt.Errorf("%w: %s", ErrNotFound, key)
 	}
 	if err != nil {
 		return nil, s.fail("open", key, err)
@@ -286,7 +286,7 @@ func (s *FS) Stat(ctx context.Context, key string) (int64, error) {
 	}
 	fi, err := os.Stat(s.path(key))
 	if errors.Is(err, fs.ErrNotExist) || err == nil && !fi.Mode().IsRegular() {
-		return 0, fmt.Errorf("blob: stat %s: %w", key, ErrNotFound)
+		return 0, fmt.Errorf("%w: %s", ErrNotFound, key)
 	}
 	if err != nil {
 		return 0, s.fail("stat", key, err)
