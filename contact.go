@@ -33,6 +33,8 @@ type Contact struct {
 	CreatedBy      string     `json:"created_by"`
 	// Retention is each part's retention state, computed from the policy.
 	Retention []PartRetention `json:"retention"`
+	// Notice is the call's recording notice (seed 003), nil when none.
+	Notice *RecordingNotice `json:"recording_notice,omitempty"`
 }
 
 // Limits on a contact's fields. The content limit keeps one JSON request

@@ -20,6 +20,7 @@ const (
 	EINTERNAL     = "internal"     // a bug or an infrastructure failure; details go to the log only
 	ETOOLARGE     = "too_large"    // request body over the limit
 	EUNAVAILABLE  = "unavailable"  // not ready (e.g. database down)
+	ENOSPACE      = "no_space"     // the blob store is full; nothing was stored
 )
 
 // Error is a domain error safe to show to a client. Message must never

@@ -432,6 +432,17 @@ func (s *Service) CreateContact(ctx context.Context, c *Contact) error {
 	if ev, err := s.check(a, reg, policy.ActionWrite, ActionCreate, nil, c.SubjectIDs); err != nil {
 		return s.refuse(ctx, ev, err)
 	}
+	if c.Notice != nil {
+		if c.Kind != policy.KindCall {
+			return FieldError("recording_notice", "only calls have recording notices")
+		}
+		if err := c.Notice.Validate(); err != nil {
+			return err
+		}
+	}
+	if c.Recording != "" {
+		return FieldError("recording", "upload a recording with PUT /api/v1/contacts/{id}/recording")
+	}
 	// Storage limitation: a part the policy keeps no rule for would be
 	// kept for ever, so it is not stored at all.
 	for _, part := range contactParts(c) {

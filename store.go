@@ -49,6 +49,18 @@ type Store interface {
 	// retention in place and produce the audit event, and stores both.
 	UpdateContact(ctx context.Context, id string, update func(*Contact) (*AuditEvent, error)) (*Contact, error)
 
+	// ContactInfo returns a contact's kind, register, notice and whether it
+	// has a recording: no personal data, not audited. ENOTFOUND.
+	ContactInfo(ctx context.Context, id string) (*ContactInfo, error)
+	// AttachRecording stores a recording's row (with its wrapped data key)
+	// for a contact whose blob is already written. update checks the contact
+	// (notice rules, permissions), sets its Recording and Retention, and
+	// returns the audit event. ECONFLICT when the contact has a recording.
+	AttachRecording(ctx context.Context, rec *Recording, update func(*Contact) (*AuditEvent, error)) error
+	// Recording loads a contact and its recording row for playback,
+	// authorised and audited. ENOTFOUND when there is no recording.
+	Recording(ctx context.Context, contactID string, auth Authorize[*Contact]) (*Recording, error)
+
 	// PlaceHold stores a legal hold; every part it covers is kept until the
 	// hold is released. ENOTFOUND when the subject or record does not exist.
 	PlaceHold(ctx context.Context, h *Hold, ev *AuditEvent) error

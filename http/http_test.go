@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/kirjaamo/kirjaamo"
+	"github.com/kirjaamo/kirjaamo/blob"
 	khttp "github.com/kirjaamo/kirjaamo/http"
 	"github.com/kirjaamo/kirjaamo/keys"
 	"github.com/kirjaamo/kirjaamo/policy"
@@ -23,15 +24,17 @@ import (
 
 // env is a running API over a real store with one user per role.
 type env struct {
-	t      *testing.T
-	srv    *httptest.Server
-	api    *khttp.Server
-	db     *sqlstore.DB
-	ring   *keys.Ring
-	tokens map[policy.Role]string
-	users  map[policy.Role]*kirjaamo.User
-	gen    *synth.Gen
-	logs   *bytes.Buffer
+	t       *testing.T
+	srv     *httptest.Server
+	api     *khttp.Server
+	db      *sqlstore.DB
+	ring    *keys.Ring
+	tokens  map[policy.Role]string
+	users   map[policy.Role]*kirjaamo.User
+	gen     *synth.Gen
+	logs    *bytes.Buffer
+	blobs   *blob.FS
+	blobDir string
 }
 
 func newEnv(t *testing.T, open func(testing.TB, *keys.Ring) *sqlstore.DB, policyFile string) *env {
@@ -45,7 +48,14 @@ func newEnv(t *testing.T, open func(testing.TB, *keys.Ring) *sqlstore.DB, policy
 	svc := &kirjaamo.Service{Store: db, Policy: pol, BlindRef: ring.BlindRef}
 	logs := &bytes.Buffer{}
 	api := khttp.New(svc, db, slog.New(slog.NewJSONHandler(logs, nil)))
-	e := &env{t: t, api: api, db: db, ring: ring, tokens: map[policy.Role]string{}, users: map[policy.Role]*kirjaamo.User{}, gen: synth.New(42), logs: logs}
+	blobDir := t.TempDir()
+	blobs, err := blob.NewFS(blobDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	api.Blobs, api.Keys = blobs, ring
+	db.SetBlobs(blobs)
+	e := &env{t: t, api: api, blobs: blobs, blobDir: blobDir, db: db, ring: ring, tokens: map[policy.Role]string{}, users: map[policy.Role]*kirjaamo.User{}, gen: synth.New(42), logs: logs}
 	for _, role := range policy.Roles() {
 		hash, err := kirjaamo.HashPassword("correct horse battery " + string(role))
 		if err != nil {
@@ -94,7 +104,8 @@ func (e *env) do(role policy.Role, method, path string, body any, out any, heade
 	}
 	defer resp.Body.Close()
 	data, _ := io.ReadAll(resp.Body)
-	if out != nil && len(data) > 0 {
+	// Only JSON answers are decoded: pages and recordings are not JSON.
+	if out != nil && len(data) > 0 && strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
 		if err := json.Unmarshal(data, out); err != nil {
 			e.t.Fatalf("%s %s: answer is not JSON: %v", method, path, err)
 		}
@@ -149,6 +160,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		e := newEnv(t, open, seed002)
 		subj := e.newPerson(policy.RoleAgent)
 		call := e.newCall(policy.RoleAgent, subj.ID)
+		recorded := e.newRecordedCall(subj.ID, []byte("RIFF synthetic audio"))
 
 		type want map[policy.Role]int // missing roles: 403; "" is no token
 		const none = policy.Role("")
@@ -194,6 +206,13 @@ func TestAuthorizationMatrix(t *testing.T) {
 				want{none: 401, policy.RoleSupervisor: 404, policy.RoleDPO: 404}}, // allowed roles reach the lookup
 			{"GET", "/api/v1/retention/forecast", "/api/v1/retention/forecast?days=30", nil, want{none: 401, policy.RoleSupervisor: 200, policy.RoleDPO: 200, policy.RoleAdmin: 200, policy.RoleAuditor: 200}},
 			{"GET", "/api/v1/retention/deletions", "/api/v1/retention/deletions", nil, want{none: 401, policy.RoleSupervisor: 200, policy.RoleDPO: 200, policy.RoleAdmin: 200, policy.RoleAuditor: 200}},
+			{"PUT", "/api/v1/contacts/{id}/recording-notice", "/api/v1/contacts/" + call.ID + "/recording-notice", func() any {
+				return kirjaamo.RecordingNotice{Method: kirjaamo.NoticeAtStart, At: time.Now().Add(-time.Hour), AnnouncementVersion: "2026-1"}
+			}, writers(200)},
+			// A recording for a call that already has one is refused after the role check.
+			{"PUT", "/api/v1/contacts/{id}/recording", "/api/v1/contacts/" + recorded.ID + "/recording", func() any { return "RIFF" }, writers(409)},
+			{"GET", "/api/v1/contacts/{id}/recording", "/api/v1/contacts/" + recorded.ID + "/recording", nil,
+				want{none: 401, policy.RoleSupervisor: 200, policy.RoleDPO: 200}}, // seed 002: recording: [supervisor, dpo]
 			{"GET", "/api/v1/audit", "/api/v1/audit?limit=5", nil, want{none: 401, policy.RoleAuditor: 200, policy.RoleDPO: 200}},
 		}
 		covered := map[string]bool{}
@@ -221,11 +240,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 						body = m.body()
 					}
 					var errBody khttp.ErrorBody
-					var out any = &errBody
-					if m.pattern == "/privacy" {
-						out = nil // an HTML page, not JSON
-					}
-					got := e.do(role, m.method, m.path, body, out, "X-Purpose", "asiakaspalvelu")
+					got := e.do(role, m.method, m.path, body, &errBody, "X-Purpose", "asiakaspalvelu",
+						"X-Recording-Started-At", time.Now().UTC().Format(time.RFC3339))
 					if got != want {
 						t.Fatalf("got %d (%s), want %d", got, errBody.Error.Message, want)
 					}

@@ -25,6 +25,8 @@ type Route struct {
 	// Response is a value of the success body type; Status its status.
 	Response any
 	Status   int
+	// MaxBody overrides MaxBodyBytes for routes that stream large bodies.
+	MaxBody int64
 	// Query lists query parameters (name → description).
 	Query   map[string]string
 	Handler func(http.ResponseWriter, *http.Request) error
@@ -74,6 +76,8 @@ type NewContact struct {
 	EndedAt    *time.Time         `json:"ended_at,omitempty"`
 	Metadata   map[string]string  `json:"metadata,omitempty"`
 	Content    *string            `json:"content,omitempty"`
+	// RecordingNotice may be given with a call (or later with PUT …/recording-notice).
+	RecordingNotice *kirjaamo.RecordingNotice `json:"recording_notice,omitempty"`
 }
 
 // NewSubject is the body of POST /api/v1/subjects.
@@ -318,7 +322,7 @@ func (s *Server) createContact(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	c := &kirjaamo.Contact{Kind: in.Kind, Register: in.Register, SubjectIDs: in.SubjectIDs, Direction: in.Direction,
-		Title: in.Title, StartedAt: in.StartedAt, EndedAt: in.EndedAt, Metadata: in.Metadata, Content: in.Content}
+		Title: in.Title, StartedAt: in.StartedAt, EndedAt: in.EndedAt, Metadata: in.Metadata, Content: in.Content, Notice: in.RecordingNotice}
 	if err := s.Service.CreateContact(r.Context(), c); err != nil {
 		return err
 	}

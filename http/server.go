@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/kirjaamo/kirjaamo"
+	"github.com/kirjaamo/kirjaamo/blob"
 )
 
 // MaxBodyBytes bounds a JSON request body (content is at most 1 MiB).
@@ -32,6 +33,9 @@ type Server struct {
 	Now     func() time.Time
 	// TokenTTL is the lifetime of tokens issued by /api/v1/login.
 	TokenTTL time.Duration
+	// Blobs stores recordings and attachments; Keys wraps their data keys.
+	Blobs blob.Store
+	Keys  blob.Sealer
 	// ScanKey keys the hash operator of /api/v1/scan, so that the same
 	// value gives the same token across requests.
 	ScanKey []byte
@@ -45,7 +49,7 @@ type Server struct {
 func New(svc *kirjaamo.Service, st kirjaamo.Store, logger *slog.Logger) *Server {
 	s := &Server{Service: svc, Store: st, Logger: logger, Now: time.Now, TokenTTL: 12 * time.Hour,
 		limiter: newLimiter(10, time.Minute)}
-	s.routes = append(s.table(), s.retentionRoutes()...)
+	s.routes = append(append(s.table(), s.retentionRoutes()...), s.recordingRoutes()...)
 	s.mux = http.NewServeMux()
 	for _, r := range s.routes {
 		s.mux.Handle(r.Method+" "+r.Path, s.wrap(r))
@@ -152,7 +156,11 @@ func (s *Server) wrap(rt Route) http.Handler {
 			}
 		}
 		if r.Body != nil {
-			r.Body = http.MaxBytesReader(sw, r.Body, MaxBodyBytes)
+			limit := int64(MaxBodyBytes)
+			if rt.MaxBody > 0 {
+				limit = rt.MaxBody
+			}
+			r.Body = http.MaxBytesReader(sw, r.Body, limit)
 		}
 		if err := rt.Handler(sw, r); err != nil {
 			s.error(sw, r, err)
@@ -179,6 +187,7 @@ var statusOf = map[string]int{
 	kirjaamo.ETOOLARGE:     http.StatusRequestEntityTooLarge,
 	kirjaamo.ETOOMANY:      http.StatusTooManyRequests,
 	kirjaamo.EUNAVAILABLE:  http.StatusServiceUnavailable,
+	kirjaamo.ENOSPACE:      http.StatusInsufficientStorage,
 	kirjaamo.EINTERNAL:     http.StatusInternalServerError,
 }
 

@@ -57,6 +57,9 @@ func (db *DB) CreateContact(ctx context.Context, c *kirjaamo.Contact, ev *kirjaa
 		if err := t.writeParts(c.ID, "contact", c.Register, c.Retention, held); err != nil {
 			return err
 		}
+		if err := t.writeNotice(c); err != nil {
+			return err
+		}
 		return t.appendAudit(ev)
 	})
 }
@@ -134,6 +137,9 @@ func (t *tx) contact(id string) (*kirjaamo.Contact, error) {
 		return nil, err
 	}
 	if err := t.links([]*kirjaamo.Contact{c}); err != nil {
+		return nil, err
+	}
+	if err := t.loadNotice(c); err != nil {
 		return nil, err
 	}
 	return c, t.contactParts(c)

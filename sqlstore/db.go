@@ -78,6 +78,7 @@ type DB struct {
 	qs      sync.Map // query → rebound query
 	g       *groupCommit
 	ck      *sql.DB
+	blobs   BlobDeleter
 }
 
 var _ kirjaamo.Store = (*DB)(nil)

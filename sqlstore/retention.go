@@ -123,6 +123,9 @@ func (db *DB) UpdateContact(ctx context.Context, id string, update func(*kirjaam
 			nullMicros(c.EndedAt), nullMicros(c.LastActivityAt), nullMicros(c.ClosedAt), c.ID); err != nil {
 			return nil, err
 		}
+		if err := t.writeNotice(c); err != nil {
+			return nil, err
+		}
 		return ev, t.writeParts(c.ID, "contact", c.Register, c.Retention, 0)
 	})
 	if err != nil {
@@ -304,6 +307,7 @@ func (db *DB) Sweep(ctx context.Context, now time.Time, batch int, dryRun bool, 
 			return res, err
 		}
 		var entries []kirjaamo.DeletionLogEntry
+		var blobKeys []string
 		n := 0
 		err := db.write(ctx, func(t *tx) error {
 			rows, err := t.query(`SELECT record_id, part, record_kind, register, rule, expires_at FROM retention_parts
@@ -329,7 +333,7 @@ func (db *DB) Sweep(ctx context.Context, now time.Time, batch int, dryRun bool, 
 				return nil
 			}
 			entries = groupDue(due, now)
-			if err := t.deleteParts(due); err != nil {
+			if blobKeys, err = t.deleteParts(due); err != nil {
 				return err
 			}
 			ev := event(entries)
@@ -349,6 +353,7 @@ func (db *DB) Sweep(ctx context.Context, now time.Time, batch int, dryRun bool, 
 		if err != nil {
 			return res, err
 		}
+		db.deleteBlobs(ctx, blobKeys)
 		if n == 0 {
 			break
 		}
@@ -396,7 +401,7 @@ func groupDue(due []duePart, now time.Time) []kirjaamo.DeletionLogEntry {
 // chunk of ids. Deleting a record's main part deletes the record (its links
 // and lookup keys cascade) and all its retention rows; other parts are
 // emptied in place.
-func (t *tx) deleteParts(due []duePart) error {
+func (t *tx) deleteParts(due []duePart) ([]string, error) {
 	var subjects, contacts []string
 	gone := map[string]bool{}
 	for _, d := range due {
@@ -414,33 +419,37 @@ func (t *tx) deleteParts(due []duePart) error {
 			emptied[d.part] = append(emptied[d.part], d.record)
 		}
 	}
+	// Recordings first: their data keys are destroyed in this transaction,
+	// their blobs after it commits (a key gone means the blob is unreadable).
+	blobKeys, err := t.destroyRecordingKeys(append(append([]string(nil), contacts...), emptied[string(policy.PartRecording)]...))
+	if err != nil {
+		return nil, err
+	}
 	// Contacts stay under their own registers' rules when their subject
 	// goes; only the link to the subject is cut (by cascade).
 	if err := t.inChunks(`DELETE FROM subjects WHERE id IN (%s)`, subjects); err != nil {
-		return err
+		return nil, err
 	}
 	if err := t.inChunks(`DELETE FROM contacts WHERE id IN (%s)`, contacts); err != nil {
-		return err
+		return nil, err
 	}
 	if err := t.inChunks(`DELETE FROM retention_parts WHERE record_id IN (%s)`, append(subjects, contacts...)); err != nil {
-		return err
+		return nil, err
 	}
 	for _, part := range []policy.Part{policy.PartContent, policy.PartRecording} {
 		ids := emptied[string(part)]
 		column := "content"
 		if part == policy.PartRecording {
-			// The recording's data key and blob are destroyed with the
-			// reference once recordings are stored (issue 4).
 			column = "recording"
 		}
 		if err := t.inChunks(`UPDATE contacts SET `+column+` = NULL WHERE id IN (%s)`, ids); err != nil {
-			return err
+			return nil, err
 		}
 		if err := t.inChunks(`DELETE FROM retention_parts WHERE part = '`+string(part)+`' AND record_id IN (%s)`, ids); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return nil
+	return blobKeys, nil
 }
 
 // inChunks runs a statement with an IN list of at most 500 ids at a time.

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/kirjaamo/kirjaamo/blob"
 	"github.com/kirjaamo/kirjaamo/keys"
 	"github.com/kirjaamo/kirjaamo/postgres"
 	"github.com/kirjaamo/kirjaamo/sqlite"
@@ -22,6 +23,8 @@ type config struct {
 	migrate     bool
 	// skipMigrations leaves the schema alone (the migrate command).
 	skipMigrations bool
+	// blobs is the blob store under the data directory, set by open.
+	blobs blob.Store
 }
 
 func env(name, def string) string {
@@ -70,6 +73,13 @@ func (c *config) open(ctx context.Context) (*sqlstore.DB, *keys.Ring, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	blobs, err := blob.NewFS(filepath.Join(c.data, "blobs"))
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	db.SetBlobs(blobs)
+	c.blobs = blobs
 	if c.skipMigrations {
 		return db, ring, nil
 	}

@@ -66,6 +66,7 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 	svc := &kirjaamo.Service{Store: db, Policy: pol, BlindRef: ring.BlindRef}
 	api := khttp.New(svc, db, logger)
 	api.ScanKey = ring.Derive("kirjaamo scan hash")
+	api.Blobs, api.Keys = c.blobs, ring
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
