@@ -92,6 +92,8 @@ type Store interface {
 	CreateToken(ctx context.Context, t *Token) error                                 //
 	UserByToken(ctx context.Context, tokenHash []byte, now time.Time) (*User, error) // EUNAUTHORIZED when unknown or expired
 
+	DocumentStore
+
 	Ping(ctx context.Context) error
 	Close() error
 }

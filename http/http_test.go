@@ -167,6 +167,14 @@ func TestAuthorizationMatrix(t *testing.T) {
 		public := func(code int) want {
 			return want{none: code, policy.RoleAgent: code, policy.RoleSupervisor: code, policy.RoleDPO: code, policy.RoleAdmin: code, policy.RoleAuditor: code}
 		}
+		authenticated := func(code int) want {
+			w := public(code)
+			w[none] = 401
+			return w
+		}
+		if code := e.do(policy.RoleDPO, "POST", "/api/v1/announcements", khttp.NewAnnouncement{Version: "ivr-2026-1", Lang: "fi", Text: "Puhelu voidaan nauhoittaa."}, nil); code != 201 {
+			t.Fatalf("publish announcement: %d", code)
+		}
 		readers := want{none: 401, policy.RoleAgent: 200, policy.RoleSupervisor: 200, policy.RoleDPO: 200}
 		writers := func(code int) want { return want{none: 401, policy.RoleAgent: code, policy.RoleSupervisor: code} }
 		matrix := []struct {
@@ -213,6 +221,12 @@ func TestAuthorizationMatrix(t *testing.T) {
 			{"PUT", "/api/v1/contacts/{id}/recording", "/api/v1/contacts/" + recorded.ID + "/recording", func() any { return "RIFF" }, writers(409)},
 			{"GET", "/api/v1/contacts/{id}/recording", "/api/v1/contacts/" + recorded.ID + "/recording", nil,
 				want{none: 401, policy.RoleSupervisor: 200, policy.RoleDPO: 200}}, // seed 002: recording: [supervisor, dpo]
+			{"GET", "/privacy/versions", "/privacy/versions", nil, public(200)},
+			{"POST", "/api/v1/announcements", "/api/v1/announcements", func() any {
+				return khttp.NewAnnouncement{Version: kirjaamo.NewID(time.Now()), Lang: "fi", Text: "Puhelu nauhoitetaan laadun varmistamiseksi."}
+			}, want{none: 401, policy.RoleDPO: 201, policy.RoleAdmin: 201}},
+			{"GET", "/api/v1/announcements", "/api/v1/announcements", nil, authenticated(200)},
+			{"GET", "/api/v1/announcements/{version}", "/api/v1/announcements/ivr-2026-1?lang=fi", nil, authenticated(200)},
 			{"GET", "/api/v1/audit", "/api/v1/audit?limit=5", nil, want{none: 401, policy.RoleAuditor: 200, policy.RoleDPO: 200}},
 		}
 		covered := map[string]bool{}

@@ -102,7 +102,15 @@ func (s *Server) table() []Route {
 		{Method: "GET", Path: "/healthz", Summary: "Liveness and database check", Public: true, Response: Health{}, Status: 200, Handler: s.health},
 		{Method: "GET", Path: "/api/v1/openapi.json", Summary: "This API's OpenAPI 3 document", Public: true, Response: map[string]any{}, Status: 200, Handler: s.openapi},
 		{Method: "GET", Path: "/privacy", Summary: "The privacy notice rendered from the policy in force (HTML; Markdown with format=md), for anyone, without login", Public: true,
-			Query: map[string]string{"lang": "fi (default), sv or en", "format": "html (default) or md"}, Status: 200, Handler: s.privacy},
+			Query: map[string]string{"lang": "fi (default), sv or en", "format": "html (default) or md", "at": "YYYY-MM-DD: the version in force that day"}, Status: 200, Handler: s.privacy},
+		{Method: "GET", Path: "/privacy/versions", Summary: "Every published version of the privacy notice with its publication time, newest first", Public: true,
+			Response: DocumentList{}, Status: 200, Handler: s.noticeVersions},
+		{Method: "POST", Path: "/api/v1/announcements", Summary: "Publish a recording announcement text (seed 003) under a version that call notices refer to (DPO, admin)",
+			Request: NewAnnouncement{}, Response: kirjaamo.Document{}, Status: 201, Handler: s.publishAnnouncement},
+		{Method: "GET", Path: "/api/v1/announcements", Summary: "Published recording announcements, newest first",
+			Response: DocumentList{}, Status: 200, Handler: s.announcements},
+		{Method: "GET", Path: "/api/v1/announcements/{version}", Summary: "One announcement's text as published (?lang=fi|sv|en)",
+			Query: map[string]string{"lang": "fi (default), sv or en"}, Status: 200, Handler: s.announcement},
 		{Method: "POST", Path: "/api/v1/login", Summary: "Exchange a username and password for a token (rate-limited)", Public: true,
 			Request: LoginRequest{}, Response: LoginResponse{}, Status: 200, Handler: s.login},
 		{Method: "POST", Path: "/api/v1/subjects", Summary: "Create a subject (person or organisation)",
@@ -160,8 +168,28 @@ func (s *Server) privacy(w http.ResponseWriter, r *http.Request) error {
 	if !slices.Contains(notice.Formats(), format) {
 		return kirjaamo.FieldError("format", "unknown format %q: use html or md", format)
 	}
-	out, err := notice.Render(s.Service.Policy, lang, format, notice.Options{})
-	if err != nil {
+	// The published version in force (at ?at=YYYY-MM-DD, the one a person
+	// saw that day); before anything is published, the policy in force.
+	at := s.Now().UTC()
+	if v := q.Get("at"); v != "" {
+		d, err := time.Parse(time.DateOnly, v)
+		if err != nil {
+			return kirjaamo.FieldError("at", "at must be a date YYYY-MM-DD")
+		}
+		at = d.AddDate(0, 0, 1).Add(-time.Microsecond) // the end of that day
+	}
+	var out []byte
+	doc, err := s.Store.DocumentAt(r.Context(), kirjaamo.DocNotice, lang, format, at)
+	switch {
+	case err == nil:
+		out = doc.Body
+		w.Header().Set("X-Notice-Version", doc.Version)
+		w.Header().Set("Last-Modified", doc.PublishedAt.Format(http.TimeFormat))
+	case kirjaamo.ErrorCode(err) == kirjaamo.ENOTFOUND && q.Get("at") == "":
+		if out, err = notice.Render(s.Service.Policy, lang, format, notice.Options{}); err != nil {
+			return err
+		}
+	default:
 		return err
 	}
 	h := w.Header()

@@ -16,6 +16,7 @@ import (
 	"github.com/kirjaamo/kirjaamo"
 	"github.com/kirjaamo/kirjaamo/examples"
 	khttp "github.com/kirjaamo/kirjaamo/http"
+	"github.com/kirjaamo/kirjaamo/notice"
 	"github.com/kirjaamo/kirjaamo/policy"
 )
 
@@ -77,6 +78,13 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 		if err := seedDemo(ctx, svc, db, *demoSize, base, stdout); err != nil {
 			return fail(stderr, err)
 		}
+	}
+	// Publish the notice if the policy changed it, so /privacy serves dated
+	// versions and the one a person saw can be shown later.
+	if n, err := notice.Publish(ctx, db, pol, time.Now().UTC()); err != nil {
+		return fail(stderr, err)
+	} else if n > 0 {
+		logger.Info("published a new privacy notice version", "documents", n)
 	}
 	if *sweepEvery > 0 {
 		go sweepLoop(ctx, svc, db, *sweepEvery, logger)
