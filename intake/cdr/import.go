@@ -231,7 +231,13 @@ func (imp *importer) readProblem(rec []string, err error) Problem {
 	if errors.Is(pe.Err, csv.ErrFieldCount) {
 		return Problem{File: imp.name, Line: pe.StartLine, Message: fmt.Sprintf("row has %d columns, the first row has %d", len(rec), imp.cr.FieldsPerRecord)}
 	}
-	return Problem{File: imp.name, Line: pe.Line, Message: "malformed CSV: " + pe.Err.Error()}
+	// The row's first line: an unclosed quote swallows the rest of the file,
+	// and where it opened is what the user must fix.
+	msg := "malformed CSV: " + pe.Err.Error()
+	if pe.Line != pe.StartLine {
+		msg += fmt.Sprintf(" (noticed at line %d)", pe.Line)
+	}
+	return Problem{File: imp.name, Line: pe.StartLine, Message: msg}
 }
 
 // resolve finds each mapped field's column in the header (header nil: the
