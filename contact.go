@@ -35,6 +35,11 @@ type Contact struct {
 	Retention []PartRetention `json:"retention"`
 	// Notice is the call's recording notice (seed 003), nil when none.
 	Notice *RecordingNotice `json:"recording_notice,omitempty"`
+	// Flags say what the PII scanner found in the free text on the way in.
+	Flags ContentFlags `json:"flags"`
+	// Mentions are identifiers found in the free text, written to the
+	// mentions index as blind indexes; never returned, never stored plain.
+	Mentions []SubjectKey `json:"-"`
 }
 
 // Limits on a contact's fields. The content limit keeps one JSON request

@@ -3,6 +3,7 @@ package kirjaamo
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -57,6 +58,9 @@ type Service struct {
 	// details instead of a searched identifier.
 	BlindRef func(kind, value string) string
 	Now      func() time.Time
+	// HashKey keys the hash operator of redaction, so the same value gives
+	// the same token and minimised records stay linkable.
+	HashKey []byte
 }
 
 func (s *Service) now() time.Time {
@@ -449,6 +453,28 @@ func (s *Service) CreateContact(ctx context.Context, c *Contact) error {
 		if _, ok := reg.Rule(part); !ok {
 			field := string(part)
 			return FieldError(field, "the policy sets no retention for %s in register %s, so it cannot be stored", part, reg.ID)
+		}
+	}
+	// Minimise free text on the way in (the register's redaction rules),
+	// and index what it mentions before the identifiers are removed.
+	if c.Content != nil {
+		text, flags, mentions, err := s.minimize(reg, *c.Content)
+		if err != nil {
+			return err
+		}
+		c.Content, c.Flags, c.Mentions = &text, flags, mentions
+	}
+	if c.Title != "" {
+		title, flags, mentions, err := s.minimize(reg, c.Title)
+		if err != nil {
+			return err
+		}
+		c.Title = title
+		c.Flags.merge(flags)
+		for _, m := range mentions {
+			if !slices.Contains(c.Mentions, m) {
+				c.Mentions = append(c.Mentions, m)
+			}
 		}
 	}
 	now := s.now()

@@ -49,6 +49,9 @@ type Store interface {
 	// retention in place and produce the audit event, and stores both.
 	UpdateContact(ctx context.Context, id string, update func(*Contact) (*AuditEvent, error)) (*Contact, error)
 
+	// FindMentions returns the contacts whose free text mentions any of
+	// the keys (the mentions index: blind indexes only).
+	FindMentions(ctx context.Context, keys []SubjectKey, auth Authorize[[]*Contact]) ([]*Contact, error)
 	// ContactInfo returns a contact's kind, register, notice and whether it
 	// has a recording: no personal data, not audited. ENOTFOUND.
 	ContactInfo(ctx context.Context, id string) (*ContactInfo, error)

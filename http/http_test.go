@@ -45,7 +45,7 @@ func newEnv(t *testing.T, open func(testing.TB, *keys.Ring) *sqlstore.DB, policy
 	}
 	ring := keys.Generate()
 	db := open(t, ring)
-	svc := &kirjaamo.Service{Store: db, Policy: pol, BlindRef: ring.BlindRef}
+	svc := &kirjaamo.Service{Store: db, Policy: pol, BlindRef: ring.BlindRef, HashKey: ring.Derive("content hash")}
 	logs := &bytes.Buffer{}
 	api := khttp.New(svc, db, slog.New(slog.NewJSONHandler(logs, nil)))
 	blobDir := t.TempDir()
@@ -227,6 +227,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 			}, want{none: 401, policy.RoleDPO: 201, policy.RoleAdmin: 201}},
 			{"GET", "/api/v1/announcements", "/api/v1/announcements", nil, authenticated(200)},
 			{"GET", "/api/v1/announcements/{version}", "/api/v1/announcements/ivr-2026-1?lang=fi", nil, authenticated(200)},
+			{"POST", "/api/v1/mentions/search", "/api/v1/mentions/search", func() any { return kirjaamo.SubjectQuery{Email: subj.Emails[0]} },
+				want{none: 401, policy.RoleDPO: 200}},
 			{"GET", "/api/v1/audit", "/api/v1/audit?limit=5", nil, want{none: 401, policy.RoleAuditor: 200, policy.RoleDPO: 200}},
 		}
 		covered := map[string]bool{}

@@ -132,6 +132,8 @@ func (s *Server) table() []Route {
 			Response: kirjaamo.Contact{}, Status: 200, Handler: s.getContact},
 		{Method: "POST", Path: "/api/v1/scan", Summary: "Find personal data in a text and return it minimised (nothing is stored)",
 			Request: ScanRequest{}, Response: ScanResponse{}, Status: 200, Handler: s.scan},
+		{Method: "POST", Path: "/api/v1/mentions/search", Summary: "Contacts whose free text mentions an identity code, e-mail or phone, linked or not (DPO; the mentions index)",
+			Request: kirjaamo.SubjectQuery{}, Response: ContactList{}, Status: 200, Handler: s.searchMentions},
 		{Method: "GET", Path: "/api/v1/audit", Summary: "List audit events (auditor and DPO only)",
 			Query: auditParams, Response: AuditList{}, Status: 200, Handler: s.audit},
 	}
@@ -356,6 +358,22 @@ func (s *Server) createContact(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.Header().Set("Location", "/api/v1/contacts/"+c.ID)
 	writeJSON(w, http.StatusCreated, c)
+	return nil
+}
+
+func (s *Server) searchMentions(w http.ResponseWriter, r *http.Request) error {
+	var q kirjaamo.SubjectQuery
+	if err := decode(r, &q); err != nil {
+		return err
+	}
+	cs, err := s.Service.FindMentions(r.Context(), &q)
+	if err != nil {
+		return err
+	}
+	if cs == nil {
+		cs = []*kirjaamo.Contact{}
+	}
+	writeJSON(w, http.StatusOK, ContactList{cs})
 	return nil
 }
 

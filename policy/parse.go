@@ -53,7 +53,7 @@ func Parse(file string, data []byte) (*Policy, error) {
 var (
 	topKeys       = []string{"version", "controller", "dpo", "registers", "notice"}
 	partyKeys     = []string{"name", "business_id", "address", "visiting_address", "email", "phone", "contact_person"}
-	registerKeys  = []string{"id", "name", "records", "kinds", "purposes", "legal_basis", "data_categories", "subject_groups", "sources", "recipients", "transfers", "erasure_exceptions", "access", "require_purpose", "recording_notice", "retention", "lifecycle"}
+	registerKeys  = []string{"id", "name", "records", "kinds", "purposes", "legal_basis", "data_categories", "subject_groups", "sources", "recipients", "transfers", "erasure_exceptions", "access", "require_purpose", "recording_notice", "retention", "lifecycle", "redaction"}
 	legalKeys     = []string{"gdpr", "national"}
 	transferKeys  = []string{"outside_eea", "description"}
 	ruleKeys      = []string{"part", "keep", "from", "extension"}
@@ -521,6 +521,9 @@ func (p *parser) register(path string, n *yaml.Node, c *crossCheck) *Register {
 	}
 	if v, ok := f.get("lifecycle"); ok && recordsOK {
 		p.lifecycle(path, f["lifecycle"].key, v, r)
+	}
+	if v, ok := f.get("redaction"); ok && recordsOK {
+		p.redaction(path, v, r)
 	}
 	if len(r.Access[ActionRecording]) > 0 && recordsOK {
 		if _, ok := r.Rule(PartRecording); !ok {

@@ -145,7 +145,7 @@ func TestParseProblems(t *testing.T) {
 		}},
 		{"RegisterUnknownKeyNamed", edit(11, "    retension:"), []string{
 			"p.yaml:5: registers[0].retention: missing; every register needs retention rules",
-			"p.yaml:11: registers[0].retension: unknown key (did you mean retention?); allowed in a register: id, name, records, kinds, purposes, legal_basis, data_categories, subject_groups, sources, recipients, transfers, erasure_exceptions, access, require_purpose, recording_notice, retention, lifecycle",
+			"p.yaml:11: registers[0].retension: unknown key (did you mean retention?); allowed in a register: id, name, records, kinds, purposes, legal_basis, data_categories, subject_groups, sources, recipients, transfers, erasure_exceptions, access, require_purpose, recording_notice, retention, lifecycle, redaction",
 		}},
 		// Issue 2: names in Finnish, Swedish and English; the Finnish
 		// notice is always published.

@@ -247,7 +247,9 @@ func (e *Extension) Allows(reason string) bool {
 type Register struct {
 	// Lifecycle, when set, moves the register's records through stages
 	// that decide who sees them (lifecycle.go).
-	Lifecycle         *Lifecycle
+	Lifecycle *Lifecycle
+	// Redaction: what is done to personal data found in free text.
+	Redaction         Redaction
 	ID                string
 	Name              Text
 	Records           Records

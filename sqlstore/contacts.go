@@ -16,15 +16,16 @@ import (
 // sealed on its own because it has its own retention (and is deleted on its
 // own); the recording lives in the blob store.
 type contactMeta struct {
-	Title    string            `json:"t,omitempty"`
-	Metadata map[string]string `json:"m,omitempty"`
+	Title    string                `json:"t,omitempty"`
+	Metadata map[string]string     `json:"m,omitempty"`
+	Flags    kirjaamo.ContentFlags `json:"f"`
 }
 
 func contactAAD(id, part string) []byte { return []byte("contacts/" + id + "/" + part) }
 
 // CreateContact inserts a contact, its subject links and its audit event.
 func (db *DB) CreateContact(ctx context.Context, c *kirjaamo.Contact, ev *kirjaamo.AuditEvent) error {
-	meta, err := json.Marshal(contactMeta{c.Title, c.Metadata})
+	meta, err := json.Marshal(contactMeta{c.Title, c.Metadata, c.Flags})
 	if err != nil {
 		return err
 	}
@@ -60,6 +61,11 @@ func (db *DB) CreateContact(ctx context.Context, c *kirjaamo.Contact, ev *kirjaa
 		if err := t.writeNotice(c); err != nil {
 			return err
 		}
+		for _, m := range c.Mentions {
+			if _, err := t.exec(`INSERT INTO mentions (kind, bidx, contact_id) VALUES (?, ?, ?)`, m.Kind, db.keys.Blind(m.Kind, m.Value), c.ID); err != nil {
+				return err
+			}
+		}
 		return t.appendAudit(ev)
 	})
 }
@@ -88,7 +94,7 @@ func (db *DB) scanContact(row scanner) (*kirjaamo.Contact, error) {
 	if err := json.Unmarshal(b, &m); err != nil {
 		return nil, fmt.Errorf("contact %s: %w", c.ID, err)
 	}
-	c.Title, c.Metadata = m.Title, m.Metadata
+	c.Title, c.Metadata, c.Flags = m.Title, m.Metadata, m.Flags
 	if content != nil {
 		b, err := db.keys.Open(contactAAD(c.ID, "content"), content)
 		if err != nil {
@@ -219,4 +225,51 @@ func nullString(s string) any {
 		return nil
 	}
 	return s
+}
+
+// FindMentions returns the contacts whose free text mentions any of keys,
+// through the mentions index only (one index probe per key).
+func (db *DB) FindMentions(ctx context.Context, keys []kirjaamo.SubjectKey, auth kirjaamo.Authorize[[]*kirjaamo.Contact]) ([]*kirjaamo.Contact, error) {
+	if len(keys) == 0 {
+		return nil, kirjaamo.Errorf(kirjaamo.EINVALID, "no identifiers to look for")
+	}
+	var conds []string
+	var args []any
+	for _, k := range keys {
+		conds = append(conds, "(m.kind = ? AND m.bidx = ?)")
+		args = append(args, k.Kind, db.keys.Blind(k.Kind, k.Value))
+	}
+	query := `SELECT ` + contactColumns + ` FROM contacts c WHERE c.id IN (SELECT m.contact_id FROM mentions m WHERE ` +
+		strings.Join(conds, " OR ") + `) ORDER BY c.id DESC LIMIT 1000`
+	var out []*kirjaamo.Contact
+	err := db.audited(ctx, func(t *tx) (*kirjaamo.AuditEvent, error) {
+		out = nil
+		rows, err := t.QueryContext(ctx, db.q(query), args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			c, err := db.scanContact(rows)
+			if err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out = append(out, c)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		if err := t.links(out); err != nil {
+			return nil, err
+		}
+		if err := t.contactParts(out...); err != nil {
+			return nil, err
+		}
+		return authorize(auth, out)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }

@@ -64,7 +64,7 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 		return fail(stderr, err)
 	}
 	defer db.Close()
-	svc := &kirjaamo.Service{Store: db, Policy: pol, BlindRef: ring.BlindRef}
+	svc := &kirjaamo.Service{Store: db, Policy: pol, BlindRef: ring.BlindRef, HashKey: ring.Derive("kirjaamo content hash")}
 	api := khttp.New(svc, db, logger)
 	api.ScanKey = ring.Derive("kirjaamo scan hash")
 	api.Blobs, api.Keys = c.blobs, ring
