@@ -3,6 +3,7 @@ package cdr
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"slices"
 	"sort"
@@ -134,7 +135,10 @@ func ParseMapping(name string, data []byte) (*Mapping, error) {
 	}
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&doc); err != nil {
+	if err := dec.Decode(&doc); err == io.EOF {
+		p.addf(1, "the mapping is empty")
+		return nil, p.probs
+	} else if err != nil {
 		p.addf(yamlErrLine(err), "not valid YAML: %s", yamlErrMsg(err))
 		return nil, p.probs
 	}
@@ -214,20 +218,27 @@ func ParseMapping(name string, data []byte) (*Mapping, error) {
 		}
 	}
 	if fields != nil {
-		if m.Fields[fCallerNumber] == nil {
+		// A field named but wrong has its own problem; "required" is only
+		// for fields not named at all.
+		if _, ok := fields[FieldCallerNumber]; !ok {
 			p.addf(fn.Line, "fields: caller_number is required")
 		}
-		if m.Fields[fStartedAt] == nil {
+		if _, ok := fields[FieldStartedAt]; !ok {
 			p.addf(fn.Line, "fields: started_at is required")
 		}
-		if m.Fields[fEndedAt] == nil && m.Fields[fDuration] == nil {
+		_, end := fields[FieldEndedAt]
+		if _, dur := fields[FieldDuration]; !end && !dur {
 			p.addf(fn.Line, "fields: name ended_at or duration (from which ended_at is computed)")
 		}
 		if d := m.Fields[fDuration]; d != nil && d.From == FieldAnsweredAt && m.Fields[fAnsweredAt] == nil {
 			p.addf(d.Line, "duration: from: answered_at needs answered_at mapped")
 		}
-		if m.Fields[fNoticeMethod] == nil && (m.Fields[fNoticeAt] != nil || m.Fields[fNoticeVersion] != nil) {
-			p.addf(fn.Line, "fields: notice_at and notice_version need notice_method")
+		if _, ok := fields[FieldNoticeMethod]; !ok {
+			for _, k := range []string{FieldNoticeAt, FieldNoticeVersion} {
+				if n, ok := fields[k]; ok {
+					p.addf(n.Line, "%s: needs notice_method", k)
+				}
+			}
 		}
 	}
 	if len(p.probs) > 0 {
