@@ -30,6 +30,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"os"
+	"os/signal"
 	"slices"
 	"sort"
 	"strconv"
@@ -43,7 +44,11 @@ import (
 )
 
 func main() {
-	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+	// Ctrl-C ends the run early and still prints the report.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
 }
 
 // ops in report order.
@@ -416,6 +421,9 @@ func load(ctx context.Context, c config, progress io.Writer) (*report, error) {
 	var issued atomic.Int64
 	start := time.Now()
 	deadline := start.Add(c.duration)
+	// Requests in flight when the run is interrupted finish normally: a
+	// cancelled request would be counted as a failure of the server.
+	reqCtx := context.WithoutCancel(ctx)
 	var wg sync.WaitGroup
 	for w := range c.clients {
 		st := map[string]*opStats{}
@@ -438,13 +446,13 @@ func load(ctx context.Context, c config, progress io.Writer) (*report, error) {
 				var res result
 				switch op {
 				case "write":
-					res = cl.do(ctx, "POST", "/api/v1/contacts", s.writeBody, keepWrites)
+					res = cl.do(reqCtx, "POST", "/api/v1/contacts", s.writeBody, keepWrites)
 				case "read":
-					res = cl.do(ctx, "GET", "/api/v1/contacts/"+contacts.pick(r), nil, false)
+					res = cl.do(reqCtx, "GET", "/api/v1/contacts/"+contacts.pick(r), nil, false)
 				case "search":
-					res = cl.do(ctx, "POST", "/api/v1/subjects/search", s.searchBody, false)
+					res = cl.do(reqCtx, "POST", "/api/v1/subjects/search", s.searchBody, false)
 				case "subject":
-					res = cl.do(ctx, "GET", "/api/v1/subjects/"+s.id, nil, false)
+					res = cl.do(reqCtx, "GET", "/api/v1/subjects/"+s.id, nil, false)
 				}
 				d := time.Since(t)
 				o := st[op]
