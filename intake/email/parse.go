@@ -22,6 +22,7 @@ import (
 	"path"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Limits bound the work Parse does for one message. A zero field takes its
@@ -468,6 +469,10 @@ func (p *parser) entity(h textproto.MIMEHeader, r io.Reader, depth int, defaultT
 		if isHTML {
 			text = htmlToText(text)
 		}
+		var cut bool
+		if text, cut = capText(text, p.lim.MaxTextBytes); cut {
+			truncated = true
+		}
 		if truncated {
 			p.warn("%spart %d: text longer than %d bytes cut", where, partNo, p.lim.MaxTextBytes)
 		}
@@ -566,9 +571,8 @@ func (p *parser) multipart(mediaType, boundary string, r io.Reader, depth int, w
 		}
 		sb.WriteString(k.text)
 	}
-	out.text = sb.String()
-	if len(out.text) > p.lim.MaxTextBytes {
-		out.text = strings.ToValidUTF8(out.text[:p.lim.MaxTextBytes], "")
+	var cut bool
+	if out.text, cut = capText(sb.String(), p.lim.MaxTextBytes); cut {
 		out.truncated = true
 	}
 	return out, nil
@@ -719,8 +723,9 @@ func (p *parser) attachment(mediaType string, params map[string]string, disp, fi
 				a.Text = htmlToText(a.Text)
 			}
 		}
-		if len(a.Text) > p.lim.MaxTextBytes {
-			a.Text, a.TextTruncated = strings.ToValidUTF8(a.Text[:p.lim.MaxTextBytes], ""), true
+		var cut bool
+		if a.Text, cut = capText(a.Text, p.lim.MaxTextBytes); cut {
+			a.TextTruncated = true
 		}
 	}
 	p.atts = append(p.atts, a)
@@ -778,4 +783,18 @@ func cleanFilename(s string) string {
 		s = strings.ToValidUTF8(s[:255], "")
 	}
 	return s
+}
+
+// capText cuts s to at most max bytes at a rune boundary. Decoding can grow
+// text (a Latin-1 byte becomes two UTF-8 bytes), so the bound is applied
+// again after it.
+func capText(s string, max int) (string, bool) {
+	if len(s) <= max {
+		return s, false
+	}
+	i := max
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i], true
 }
