@@ -70,7 +70,7 @@ func TestReplyText(t *testing.T) {
 	})
 	t.Run("NoSecureURLStillExplains", func(t *testing.T) {
 		got := ReplyText("fi", code, ReplyOrg{})
-		if !strings.Contains(got, "turvaposti") || !strings.Contains(got, "Asiakaspalvelu") || strings.Contains(got, "puhelimessa") {
+		if !strings.Contains(got, "turvaposti") || !strings.Contains(got, "Asiakaspalvelu") || strings.Contains(got, "soittaa") {
 			t.Errorf("reply without URL or phone:\n%s", got)
 		}
 	})
