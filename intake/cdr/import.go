@@ -295,23 +295,8 @@ func (imp *importer) resolve(header []string) error {
 // the line of the first bad cell.
 func (imp *importer) row(rec []string) (Call, *Problem) {
 	var st rowState
-	startLine, _ := imp.cr.FieldPos(0)
-	st.c.Line = startLine
-	var msgs []string
-	line := 0
-	fail := func(col int, f *Field, msg string) {
-		if line == 0 {
-			line = startLine
-			if col >= 0 {
-				line, _ = imp.cr.FieldPos(col)
-			}
-		}
-		label := "row"
-		if f != nil {
-			label = f.label()
-		}
-		msgs = append(msgs, label+": "+msg)
-	}
+	st.imp = imp
+	st.c.Line, _ = imp.cr.FieldPos(0)
 	for i, f := range imp.m.Fields {
 		if f == nil {
 			continue
@@ -326,44 +311,60 @@ func (imp *importer) row(rec []string) (Call, *Problem) {
 		}
 		if raw == "" {
 			if f.Required || i == fStartedAt {
-				fail(col, f, "required but empty")
+				st.fail(col, f, "required but empty")
 			}
 			continue
 		}
 		if msg := convertCell(&st, i, f, raw, imp.m.Location); msg != "" {
-			fail(col, f, msg)
+			st.fail(col, f, msg)
 		}
 	}
-	if len(msgs) == 0 {
-		imp.crossCheck(&st, fail)
+	if len(st.msgs) == 0 {
+		imp.crossCheck(&st)
 	}
-	if len(msgs) > 0 {
-		return Call{}, &Problem{File: imp.name, Line: line, Message: strings.Join(msgs, "; ")}
+	if len(st.msgs) > 0 {
+		return Call{}, &Problem{File: imp.name, Line: st.line, Message: strings.Join(st.msgs, "; ")}
 	}
 	return st.c, nil
 }
 
+// fail records a problem with the cell in column col (-1: no column, the
+// problem is the row's).
+func (st *rowState) fail(col int, f *Field, msg string) {
+	if st.line == 0 {
+		st.line = st.c.Line
+		if col >= 0 {
+			st.line, _ = st.imp.cr.FieldPos(col)
+		}
+	}
+	label := "row"
+	if f != nil {
+		label = f.label()
+	}
+	st.msgs = append(st.msgs, label+": "+msg)
+}
+
+// failAt records a problem with call field i.
+func (st *rowState) failAt(i int, msg string) {
+	st.fail(st.imp.cols[i], st.imp.m.Fields[i], msg)
+}
+
 // crossCheck applies the rules between fields once each cell is valid.
-func (imp *importer) crossCheck(st *rowState, fail func(int, *Field, string)) {
+func (imp *importer) crossCheck(st *rowState) {
 	c := &st.c
 	fs := &imp.m.Fields
-	at := func(i int) (int, *Field) { return imp.cols[i], fs[i] }
-	failAt := func(i int, msg string) {
-		col, f := at(i)
-		fail(col, f, msg)
-	}
 	if c.EndedAt.IsZero() {
 		switch {
 		case !st.hasDur:
-			col, f := at(fEndedAt)
-			if f == nil {
-				col, f = at(fDuration)
+			if fs[fEndedAt] != nil {
+				st.failAt(fEndedAt, "the call has no end: give ended_at or a duration")
+			} else {
+				st.failAt(fDuration, "the call has no end: give ended_at or a duration")
 			}
-			fail(col, f, "the call has no end: give ended_at or a duration")
 			return
 		case fs[fDuration].From == FieldAnsweredAt && c.AnsweredAt.IsZero():
 			if st.dur != 0 {
-				failAt(fDuration, "duration counts from answered_at, which is empty")
+				st.failAt(fDuration, "duration counts from answered_at, which is empty")
 				return
 			}
 			c.EndedAt = c.StartedAt
@@ -373,23 +374,23 @@ func (imp *importer) crossCheck(st *rowState, fail func(int, *Field, string)) {
 			c.EndedAt = c.StartedAt.Add(st.dur)
 		}
 	}
-	endCol, endF := at(fEndedAt)
-	if endF == nil || st.endFromDuration {
-		endCol, endF = at(fDuration)
+	end := fEndedAt
+	if fs[fEndedAt] == nil || st.endFromDuration {
+		end = fDuration
 	}
 	if c.EndedAt.Before(c.StartedAt) {
-		fail(endCol, endF, "the call ends before it starts (started_at)")
+		st.failAt(end, "the call ends before it starts (started_at)")
 	}
 	if !c.AnsweredAt.IsZero() {
 		if c.AnsweredAt.Before(c.StartedAt) {
-			failAt(fAnsweredAt, "answered before the call started (started_at)")
+			st.failAt(fAnsweredAt, "answered before the call started (started_at)")
 		} else if c.AnsweredAt.After(c.EndedAt) {
-			failAt(fAnsweredAt, "answered after the call ended")
+			st.failAt(fAnsweredAt, "answered after the call ended")
 		}
 	}
 	if st.noticeMethod == "" {
 		if !st.noticeAt.IsZero() || st.noticeVersion != "" {
-			failAt(fNoticeMethod, "empty, but notice_at or notice_version is given")
+			st.failAt(fNoticeMethod, "empty, but notice_at or notice_version is given")
 		}
 		return
 	}
@@ -402,11 +403,10 @@ func (imp *importer) crossCheck(st *rowState, fail func(int, *Field, string)) {
 		case "announcement_version":
 			i = fNoticeVersion
 		}
-		col, f := at(i)
-		if f == nil {
-			col, f = at(fNoticeMethod)
+		if fs[i] == nil {
+			i = fNoticeMethod
 		}
-		fail(col, f, kirjaamo.ErrorMessage(err))
+		st.failAt(i, kirjaamo.ErrorMessage(err))
 		return
 	}
 	c.Notice = n
@@ -415,6 +415,9 @@ func (imp *importer) crossCheck(st *rowState, fail func(int, *Field, string)) {
 // rowState is a row being converted: the Call plus what the cross-field
 // rules need.
 type rowState struct {
+	imp             *importer
+	msgs            []string
+	line            int // of the first problem
 	c               Call
 	dur             time.Duration
 	hasDur          bool
