@@ -35,6 +35,12 @@ type Contact struct {
 	Retention []PartRetention `json:"retention"`
 	// Notice is the call's recording notice (seed 003), nil when none.
 	Notice *RecordingNotice `json:"recording_notice,omitempty"`
+	// Messages is a chat's transcript; kept with the content part.
+	Messages []ChatMessage `json:"messages,omitempty"`
+	// Visitor is a chat visitor's technical data, a part of its own.
+	Visitor *Visitor `json:"visitor,omitempty"`
+	// Consent, given with a new contact, is stored as its consent record.
+	Consent *Consent `json:"consent,omitempty"`
 	// Flags say what the PII scanner found in the free text on the way in.
 	Flags ContentFlags `json:"flags"`
 	// Mentions are identifiers found in the free text, written to the

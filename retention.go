@@ -166,8 +166,11 @@ func firstSet(ts ...*time.Time) *time.Time {
 // contactParts lists the parts a contact holds.
 func contactParts(c *Contact) []policy.Part {
 	parts := []policy.Part{policy.PartMetadata}
-	if c.Content != nil {
+	if c.Content != nil || len(c.Messages) > 0 {
 		parts = append(parts, policy.PartContent)
+	}
+	if c.Visitor != nil {
+		parts = append(parts, policy.PartVisitorMetadata)
 	}
 	if c.Recording != "" {
 		parts = append(parts, policy.PartRecording)

@@ -438,3 +438,54 @@ func TestRetentionSeed002WorkspaceLifecycle(t *testing.T) {
 		verifyNoPersonalData(t, w)
 	})
 }
+
+// Seed 004: chats are processed on a separate consent, always withdrawable;
+// the visitor's technical data is a part of its own (180 days). A chat is
+// not stored without the consent, and withdrawing it makes the chat due.
+func TestSeed004ChatConsent(t *testing.T) {
+	eachBackend(t, func(t *testing.T, open func(testing.TB, *keys.Ring) *sqlstore.DB) {
+		start := day("2026-06-01").Add(9 * time.Hour)
+		w := newWorld(t, open, "examples/seed004-staffpoint.yaml", start)
+		agent := w.as[policy.RoleAgent]
+		end := start.Add(15 * time.Minute)
+		msgs := []kirjaamo.ChatMessage{{Sender: "customer", At: start, Text: "Hei, kysyisin työvuoroista."}, {Sender: "agent", At: start.Add(time.Minute), Text: "Hei! Autan mielelläni."}}
+		visitor := &kirjaamo.Visitor{SessionID: "s-1", Browser: "Firefox", DeviceType: "mobile", Referrer: "/tyonhakijat", Location: "Tampere"}
+
+		err := w.svc.CreateContact(agent, &kirjaamo.Contact{Kind: policy.KindChat, StartedAt: &start, EndedAt: &end, Messages: msgs, Visitor: visitor})
+		if kirjaamo.ErrorField(err) != "consent" {
+			t.Fatalf("chat without consent: got %v, want it refused naming consent", err)
+		}
+		chat := &kirjaamo.Contact{Kind: policy.KindChat, StartedAt: &start, EndedAt: &end, Messages: msgs, Visitor: visitor,
+			Consent: &kirjaamo.Consent{Purpose: "chat", TextVersion: "chat-consent-2026", Channel: "web", GivenAt: start}}
+		if err := w.svc.CreateContact(agent, chat); err != nil {
+			t.Fatal(err)
+		}
+		got := w.contact(chat.ID)
+		if len(got.Messages) != 2 || got.Visitor == nil || got.Visitor.Location != "Tampere" {
+			t.Fatalf("chat did not round-trip: %+v", got)
+		}
+		if p := part(got, policy.PartVisitorMetadata); p.ExpiresAt == nil || !p.ExpiresAt.Equal(end.AddDate(0, 0, 180)) {
+			t.Fatalf("visitor metadata expiry %v, want 180 days from the end of the chat", p.ExpiresAt)
+		}
+		var consentID string
+		w.db.Writer().QueryRow("SELECT id FROM consents WHERE contact_id = '" + chat.ID + "'").Scan(&consentID) // generated id: safe inline
+		if consentID == "" {
+			t.Fatal("the consent was not stored with the chat")
+		}
+		w.sweepAt(start.AddDate(0, 0, 30))
+		if w.contact(chat.ID) == nil {
+			t.Fatal("chat deleted before its 180 days without a withdrawal")
+		}
+		if _, err := w.svc.WithdrawConsent(agent, consentID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.svc.WithdrawConsent(agent, consentID); kirjaamo.ErrorCode(err) != kirjaamo.ECONFLICT {
+			t.Fatalf("second withdrawal: got %v, want ECONFLICT", err)
+		}
+		w.sweepAt(w.now.Add(time.Minute))
+		if w.contact(chat.ID) != nil {
+			t.Fatal("the chat survived the withdrawal of the consent it was kept on")
+		}
+		verifyNoPersonalData(t, w)
+	})
+}

@@ -447,6 +447,22 @@ func (s *Service) CreateContact(ctx context.Context, c *Contact) error {
 	if c.Recording != "" {
 		return FieldError("recording", "upload a recording with PUT /api/v1/contacts/{id}/recording")
 	}
+	if err := validateChat(c); err != nil {
+		return err
+	}
+	// A register whose only basis is consent (seed 004: chats with a
+	// separate consent) stores a contact only with the consent given.
+	if c.Consent != nil {
+		c.Consent.ID, c.Consent.RecordedBy, c.Consent.WithdrawnAt = NewID(s.now()), a.User.ID, nil
+		if c.Consent.GivenAt.IsZero() {
+			c.Consent.GivenAt = s.now()
+		}
+		if err := c.Consent.Validate(); err != nil {
+			return err
+		}
+	} else if consentOnly(reg) {
+		return FieldError("consent", "register %s processes personal data on consent only (GDPR art. 6(1)(a)): record the consent the person gave with the contact", reg.ID)
+	}
 	// Storage limitation: a part the policy keeps no rule for would be
 	// kept for ever, so it is not stored at all.
 	for _, part := range contactParts(c) {
@@ -463,6 +479,20 @@ func (s *Service) CreateContact(ctx context.Context, c *Contact) error {
 			return err
 		}
 		c.Content, c.Flags, c.Mentions = &text, flags, mentions
+	}
+	for i := range c.Messages {
+		m := &c.Messages[i]
+		text, flags, mentions, err := s.minimize(reg, m.Text)
+		if err != nil {
+			return err
+		}
+		m.Text, m.At = text, m.At.UTC()
+		c.Flags.merge(flags)
+		for _, k := range mentions {
+			if !slices.Contains(c.Mentions, k) {
+				c.Mentions = append(c.Mentions, k)
+			}
+		}
 	}
 	if c.Title != "" {
 		title, flags, mentions, err := s.minimize(reg, c.Title)

@@ -52,6 +52,14 @@ type Store interface {
 	// FindMentions returns the contacts whose free text mentions any of
 	// the keys (the mentions index: blind indexes only).
 	FindMentions(ctx context.Context, keys []SubjectKey, auth Authorize[[]*Contact]) ([]*Contact, error)
+	// CreateConsent stores a consent. ENOTFOUND when its record is missing.
+	CreateConsent(ctx context.Context, c *Consent, ev *AuditEvent) error
+	// WithdrawConsent marks a consent withdrawn at at; update may change the
+	// retention of the consent's contact (nil when it is about a subject).
+	// ENOTFOUND; ECONFLICT when already withdrawn.
+	WithdrawConsent(ctx context.Context, id string, at time.Time, update func(*Consent, *Contact) (*AuditEvent, error)) (*Consent, error)
+	// Consents lists the consents about a subject and its contacts.
+	Consents(ctx context.Context, subjectID string, ev *AuditEvent) ([]*Consent, error)
 	// ContactInfo returns a contact's kind, register, notice and whether it
 	// has a recording: no personal data, not audited. ENOTFOUND.
 	ContactInfo(ctx context.Context, id string) (*ContactInfo, error)

@@ -229,6 +229,12 @@ func TestAuthorizationMatrix(t *testing.T) {
 			{"GET", "/api/v1/announcements/{version}", "/api/v1/announcements/ivr-2026-1?lang=fi", nil, authenticated(200)},
 			{"POST", "/api/v1/mentions/search", "/api/v1/mentions/search", func() any { return kirjaamo.SubjectQuery{Email: subj.Emails[0]} },
 				want{none: 401, policy.RoleDPO: 200}},
+			{"POST", "/api/v1/consents", "/api/v1/consents", func() any {
+				return kirjaamo.Consent{SubjectID: subj.ID, Purpose: "marketing", TextVersion: "m-2026", GivenAt: time.Now()}
+			}, want{none: 401, policy.RoleAgent: 201, policy.RoleSupervisor: 201, policy.RoleDPO: 201}},
+			{"POST", "/api/v1/consents/{id}/withdraw", "/api/v1/consents/" + kirjaamo.NewID(time.Now()) + "/withdraw", nil,
+				want{none: 401, policy.RoleAgent: 404, policy.RoleSupervisor: 404, policy.RoleDPO: 404}}, // allowed roles reach the lookup
+			{"GET", "/api/v1/subjects/{id}/consents", "/api/v1/subjects/" + subj.ID + "/consents", nil, readers},
 			{"GET", "/api/v1/audit", "/api/v1/audit?limit=5", nil, want{none: 401, policy.RoleAuditor: 200, policy.RoleDPO: 200}},
 		}
 		covered := map[string]bool{}

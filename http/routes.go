@@ -78,6 +78,12 @@ type NewContact struct {
 	Content    *string            `json:"content,omitempty"`
 	// RecordingNotice may be given with a call (or later with PUT …/recording-notice).
 	RecordingNotice *kirjaamo.RecordingNotice `json:"recording_notice,omitempty"`
+	// Messages is a chat's transcript; Visitor its visitor's technical data.
+	Messages []kirjaamo.ChatMessage `json:"messages,omitempty"`
+	Visitor  *kirjaamo.Visitor      `json:"visitor,omitempty"`
+	// Consent the person gave with this contact (required where the
+	// register's only basis is consent).
+	Consent *kirjaamo.Consent `json:"consent,omitempty"`
 }
 
 // NewSubject is the body of POST /api/v1/subjects.
@@ -134,6 +140,12 @@ func (s *Server) table() []Route {
 			Request: ScanRequest{}, Response: ScanResponse{}, Status: 200, Handler: s.scan},
 		{Method: "POST", Path: "/api/v1/mentions/search", Summary: "Contacts whose free text mentions an identity code, e-mail or phone, linked or not (DPO; the mentions index)",
 			Request: kirjaamo.SubjectQuery{}, Response: ContactList{}, Status: 200, Handler: s.searchMentions},
+		{Method: "POST", Path: "/api/v1/consents", Summary: "Record a consent a person gave (chat, recording, photo, marketing) for a subject or a contact",
+			Request: kirjaamo.Consent{}, Response: kirjaamo.Consent{}, Status: 201, Handler: s.createConsent},
+		{Method: "POST", Path: "/api/v1/consents/{id}/withdraw", Summary: "Withdraw a consent; data held on consent alone becomes due for deletion",
+			Response: kirjaamo.Consent{}, Status: 200, Handler: s.withdrawConsent},
+		{Method: "GET", Path: "/api/v1/subjects/{id}/consents", Summary: "Consents about a subject and its contacts, given and withdrawn",
+			Response: ConsentList{}, Status: 200, Handler: s.consents},
 		{Method: "GET", Path: "/api/v1/audit", Summary: "List audit events (auditor and DPO only)",
 			Query: auditParams, Response: AuditList{}, Status: 200, Handler: s.audit},
 	}
@@ -352,12 +364,48 @@ func (s *Server) createContact(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	c := &kirjaamo.Contact{Kind: in.Kind, Register: in.Register, SubjectIDs: in.SubjectIDs, Direction: in.Direction,
-		Title: in.Title, StartedAt: in.StartedAt, EndedAt: in.EndedAt, Metadata: in.Metadata, Content: in.Content, Notice: in.RecordingNotice}
+		Title: in.Title, StartedAt: in.StartedAt, EndedAt: in.EndedAt, Metadata: in.Metadata, Content: in.Content, Notice: in.RecordingNotice,
+		Messages: in.Messages, Visitor: in.Visitor, Consent: in.Consent}
 	if err := s.Service.CreateContact(r.Context(), c); err != nil {
 		return err
 	}
 	w.Header().Set("Location", "/api/v1/contacts/"+c.ID)
 	writeJSON(w, http.StatusCreated, c)
+	return nil
+}
+
+// ConsentList lists consents.
+type ConsentList struct {
+	Consents []*kirjaamo.Consent `json:"consents"`
+}
+
+func (s *Server) createConsent(w http.ResponseWriter, r *http.Request) error {
+	var c kirjaamo.Consent
+	if err := decode(r, &c); err != nil {
+		return err
+	}
+	if err := s.Service.RecordConsent(r.Context(), &c); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, &c)
+	return nil
+}
+
+func (s *Server) withdrawConsent(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.Service.WithdrawConsent(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, c)
+	return nil
+}
+
+func (s *Server) consents(w http.ResponseWriter, r *http.Request) error {
+	cs, err := s.Service.Consents(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, ConsentList{cs})
 	return nil
 }
 

@@ -30,16 +30,30 @@ func (db *DB) CreateContact(ctx context.Context, c *kirjaamo.Contact, ev *kirjaa
 		return err
 	}
 	sealedMeta := db.keys.Seal(contactAAD(c.ID, "meta"), meta)
-	var sealedContent []byte
+	var sealedContent, sealedMessages, sealedVisitor []byte
 	if c.Content != nil {
 		sealedContent = db.keys.Seal(contactAAD(c.ID, "content"), []byte(*c.Content))
 	}
+	if len(c.Messages) > 0 {
+		b, err := json.Marshal(c.Messages)
+		if err != nil {
+			return err
+		}
+		sealedMessages = db.keys.Seal(contactAAD(c.ID, "messages"), b)
+	}
+	if c.Visitor != nil {
+		b, err := json.Marshal(c.Visitor)
+		if err != nil {
+			return err
+		}
+		sealedVisitor = db.keys.Seal(contactAAD(c.ID, "visitor"), b)
+	}
 	return db.write(ctx, func(t *tx) error {
-		if _, err := t.exec(`INSERT INTO contacts (id, kind, register, direction, started_at, ended_at, created_at, created_by, meta, content, recording, last_activity_at, closed_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		if _, err := t.exec(`INSERT INTO contacts (id, kind, register, direction, started_at, ended_at, created_at, created_by, meta, content, recording, last_activity_at, closed_at, messages, visitor)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			c.ID, string(c.Kind), c.Register, c.Direction, nullMicros(c.StartedAt), nullMicros(c.EndedAt),
 			micros(c.CreatedAt), c.CreatedBy, sealedMeta, sealedContent, nullString(c.Recording),
-			nullMicros(c.LastActivityAt), nullMicros(c.ClosedAt)); err != nil {
+			nullMicros(c.LastActivityAt), nullMicros(c.ClosedAt), sealedMessages, sealedVisitor); err != nil {
 			return err
 		}
 		for _, sid := range c.SubjectIDs {
@@ -61,6 +75,12 @@ func (db *DB) CreateContact(ctx context.Context, c *kirjaamo.Contact, ev *kirjaa
 		if err := t.writeNotice(c); err != nil {
 			return err
 		}
+		if c.Consent != nil {
+			c.Consent.ContactID = c.ID
+			if err := t.insertConsent(c.Consent); err != nil {
+				return err
+			}
+		}
 		for _, m := range c.Mentions {
 			if _, err := t.exec(`INSERT INTO mentions (kind, bidx, contact_id) VALUES (?, ?, ?)`, m.Kind, db.keys.Blind(m.Kind, m.Value), c.ID); err != nil {
 				return err
@@ -70,17 +90,26 @@ func (db *DB) CreateContact(ctx context.Context, c *kirjaamo.Contact, ev *kirjaa
 	})
 }
 
-const contactColumns = `c.id, c.kind, c.register, c.direction, c.started_at, c.ended_at, c.created_at, c.created_by, c.meta, c.content, c.recording, c.last_activity_at, c.closed_at`
+const contactColumns = `c.id, c.kind, c.register, c.direction, c.started_at, c.ended_at, c.created_at, c.created_by, c.meta, c.content, c.recording, c.last_activity_at, c.closed_at, c.messages, c.visitor`
 
 func (db *DB) scanContact(row scanner) (*kirjaamo.Contact, error) {
 	var c kirjaamo.Contact
 	var kind string
 	var started, ended, active, closed sql.NullInt64
 	var created int64
-	var meta, content []byte
+	var meta, content, messages, visitor []byte
 	var recording sql.NullString
-	if err := row.Scan(&c.ID, &kind, &c.Register, &c.Direction, &started, &ended, &created, &c.CreatedBy, &meta, &content, &recording, &active, &closed); err != nil {
+	if err := row.Scan(&c.ID, &kind, &c.Register, &c.Direction, &started, &ended, &created, &c.CreatedBy, &meta, &content, &recording, &active, &closed, &messages, &visitor); err != nil {
 		return nil, err
+	}
+	if err := db.openJSON(c.ID, "messages", messages, &c.Messages); err != nil {
+		return nil, err
+	}
+	if visitor != nil {
+		c.Visitor = &kirjaamo.Visitor{}
+		if err := db.openJSON(c.ID, "visitor", visitor, c.Visitor); err != nil {
+			return nil, err
+		}
 	}
 	c.Kind = policy.ContactKind(kind)
 	c.StartedAt, c.EndedAt, c.CreatedAt = fromNullMicros(started), fromNullMicros(ended), fromMicros(created)
@@ -272,4 +301,16 @@ func (db *DB) FindMentions(ctx context.Context, keys []kirjaamo.SubjectKey, auth
 		return nil, err
 	}
 	return out, nil
+}
+
+// openJSON decrypts a sealed JSON part of a contact, if present.
+func (db *DB) openJSON(id, part string, sealed []byte, v any) error {
+	if sealed == nil {
+		return nil
+	}
+	b, err := db.keys.Open(contactAAD(id, part), sealed)
+	if err != nil {
+		return fmt.Errorf("contact %s: %w", id, err)
+	}
+	return json.Unmarshal(b, v)
 }

@@ -436,13 +436,15 @@ func (t *tx) deleteParts(due []duePart) ([]string, error) {
 	if err := t.inChunks(`DELETE FROM retention_parts WHERE record_id IN (%s)`, append(subjects, contacts...)); err != nil {
 		return nil, err
 	}
-	for _, part := range []policy.Part{policy.PartContent, policy.PartRecording} {
+	// The columns each part empties: a chat's messages go with its content.
+	columns := map[policy.Part]string{
+		policy.PartContent:         "content = NULL, messages = NULL",
+		policy.PartRecording:       "recording = NULL",
+		policy.PartVisitorMetadata: "visitor = NULL",
+	}
+	for _, part := range []policy.Part{policy.PartContent, policy.PartRecording, policy.PartVisitorMetadata} {
 		ids := emptied[string(part)]
-		column := "content"
-		if part == policy.PartRecording {
-			column = "recording"
-		}
-		if err := t.inChunks(`UPDATE contacts SET `+column+` = NULL WHERE id IN (%s)`, ids); err != nil {
+		if err := t.inChunks(`UPDATE contacts SET `+columns[part]+` WHERE id IN (%s)`, ids); err != nil {
 			return nil, err
 		}
 		if err := t.inChunks(`DELETE FROM retention_parts WHERE part = '`+string(part)+`' AND record_id IN (%s)`, ids); err != nil {
