@@ -451,9 +451,13 @@ func (p *parser) entity(h textproto.MIMEHeader, r io.Reader, depth int, defaultT
 	}
 
 	disp, dparams, _ := mime.ParseMediaType(h.Get("Content-Disposition"))
-	filename := dparams["filename"]
-	if filename == "" {
-		filename = params["name"]
+	// An extended (RFC 2231) name is decoded here first: package mime drops
+	// charsets other than UTF-8 and garbles their continuations.
+	filename := rfc2231Param(h.Get("Content-Disposition"), "filename")
+	for _, f := range []string{dparams["filename"], rfc2231Param(h.Get("Content-Type"), "name"), params["name"]} {
+		if filename == "" {
+			filename = f
+		}
 	}
 	filename = cleanFilename(filename)
 	content := p.transferDecoder(h.Get("Content-Transfer-Encoding"), r, where, partNo)
@@ -768,6 +772,7 @@ func (p *parser) attachedMessage(raw []byte, depth int, where string) (string, e
 // cleanFilename keeps the base name of a sender's file name, without
 // control characters, at most 255 bytes.
 func cleanFilename(s string) string {
+	s = toUTF8("", []byte(s))
 	s = strings.ReplaceAll(strings.TrimSpace(s), `\`, "/")
 	s = path.Base(s)
 	if s == "." || s == "/" || s == ".." {
@@ -797,4 +802,57 @@ func capText(s string, max int) (string, bool) {
 		i--
 	}
 	return s[:i], true
+}
+
+// rfc2231Param decodes an extended parameter (key*=charset'lang'%XX…) in a
+// charset package mime drops, such as filename*=iso-8859-1”p%E4%E4t%F6s.pdf
+// from older Outlook. Continuations (key*0*=) are joined in order.
+func rfc2231Param(header, key string) string {
+	var charset string
+	var value strings.Builder
+	for i, seg := range strings.Split(header, ";") {
+		if i == 0 {
+			continue
+		}
+		name, v, ok := strings.Cut(strings.TrimSpace(seg), "=")
+		if !ok {
+			continue
+		}
+		name = strings.ToLower(strings.TrimSpace(name))
+		v = strings.Trim(strings.TrimSpace(v), `"`)
+		switch {
+		case name == key+"*" || name == key+"*0*":
+			cs, rest, ok := strings.Cut(v, "'")
+			if !ok {
+				continue
+			}
+			_, rest, ok = strings.Cut(rest, "'")
+			if !ok {
+				continue
+			}
+			charset = cs
+			value.Reset()
+			value.WriteString(rest)
+		case strings.HasPrefix(name, key+"*") && charset != "":
+			value.WriteString(v)
+		}
+	}
+	if charset == "" {
+		return ""
+	}
+	raw := value.String()
+	b := make([]byte, 0, len(raw))
+	for i := 0; i < len(raw); i++ {
+		if raw[i] == '%' && i+2 < len(raw) {
+			hi, ok1 := unhex(raw[i+1])
+			lo, ok2 := unhex(raw[i+2])
+			if ok1 && ok2 {
+				b = append(b, hi<<4|lo)
+				i += 2
+				continue
+			}
+		}
+		b = append(b, raw[i])
+	}
+	return toUTF8(charset, b)
 }
