@@ -72,7 +72,7 @@ func (db *DB) WithdrawConsent(ctx context.Context, id string, at time.Time, upda
 			return ev, errDenied{err}
 		}
 		if c != nil {
-			if err := t.writeParts(c.ID, "contact", c.Register, c.Retention, 0); err != nil {
+			if err := t.writeParts(c.ID, "contact", c.Register, c.Retention, 0, false); err != nil {
 				return nil, err
 			}
 		}

@@ -69,7 +69,7 @@ func (db *DB) CreateContact(ctx context.Context, c *kirjaamo.Contact, ev *kirjaa
 		if err != nil {
 			return err
 		}
-		if err := t.writeParts(c.ID, "contact", c.Register, c.Retention, held); err != nil {
+		if err := t.writeParts(c.ID, "contact", c.Register, c.Retention, held, true); err != nil {
 			return err
 		}
 		if err := t.writeNotice(c); err != nil {

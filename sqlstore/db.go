@@ -75,6 +75,7 @@ type DB struct {
 	mu      sync.Mutex
 	stmts   map[string]*sql.Stmt
 	pending map[string]bool
+	rstmts  map[string]*sql.Stmt
 	qs      sync.Map // query → rebound query
 	g       *groupCommit
 	ck      *sql.DB
@@ -89,7 +90,7 @@ func New(w, r *sql.DB, d Dialect, k *keys.Ring) *DB {
 	if d.Translate == nil {
 		d.Translate = func(err error) error { return err }
 	}
-	db := &DB{w: w, r: r, d: d, keys: k, stmts: map[string]*sql.Stmt{}, pending: map[string]bool{}, ck: d.Checkpoint}
+	db := &DB{w: w, r: r, d: d, keys: k, stmts: map[string]*sql.Stmt{}, pending: map[string]bool{}, rstmts: map[string]*sql.Stmt{}, ck: d.Checkpoint}
 	if d.GroupCommit {
 		db.startGroupCommit()
 		if db.ck != nil {
@@ -116,6 +117,9 @@ func (db *DB) Close() error {
 	}
 	db.mu.Lock()
 	for _, s := range db.stmts {
+		s.Close()
+	}
+	for _, s := range db.rstmts {
 		s.Close()
 	}
 	db.stmts = map[string]*sql.Stmt{}

@@ -134,13 +134,13 @@ func (db *DB) runBatch(batch []*job) {
 			results[i] = err
 			continue
 		}
-		if _, err := sqltx.ExecContext(ctx, "SAVEPOINT job"); err != nil {
+		if _, err := t.exec("SAVEPOINT job"); err != nil {
 			results[i] = err
 			continue
 		}
 		err := runJob(t, j.fn)
 		if err != nil {
-			if _, rerr := sqltx.ExecContext(ctx, "ROLLBACK TO job"); rerr != nil {
+			if _, rerr := t.exec("ROLLBACK TO job"); rerr != nil {
 				// The transaction is unusable: fail the whole batch.
 				sqltx.Rollback()
 				for _, j := range batch {
@@ -149,7 +149,7 @@ func (db *DB) runBatch(batch []*job) {
 				return
 			}
 		}
-		if _, rerr := sqltx.ExecContext(ctx, "RELEASE job"); rerr != nil && err == nil {
+		if _, rerr := t.exec("RELEASE job"); rerr != nil && err == nil {
 			err = rerr
 		}
 		results[i] = err

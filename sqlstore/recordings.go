@@ -87,7 +87,7 @@ func (db *DB) AttachRecording(ctx context.Context, rec *kirjaamo.Recording, upda
 		if _, err := t.exec(`UPDATE contacts SET recording = ? WHERE id = ?`, rec.BlobKey, c.ID); err != nil {
 			return nil, err
 		}
-		return ev, t.writeParts(c.ID, "contact", c.Register, c.Retention, 0)
+		return ev, t.writeParts(c.ID, "contact", c.Register, c.Retention, 0, false)
 	})
 }
 

@@ -12,11 +12,14 @@ import (
 	"github.com/kirjaamo/kirjaamo/policy"
 )
 
-// writeParts replaces the retention rows of one record. heldBase is added
-// to every part's hold count (a new contact inherits its subjects' holds).
-func (t *tx) writeParts(recordID, kind, register string, parts []kirjaamo.PartRetention, heldBase int) error {
-	if _, err := t.exec(`DELETE FROM retention_parts WHERE record_id = ?`, recordID); err != nil {
-		return err
+// writeParts replaces the retention rows of one record (a record created in
+// this transaction has none to replace). heldBase is added to every part's
+// hold count (a new contact inherits its subjects' holds).
+func (t *tx) writeParts(recordID, kind, register string, parts []kirjaamo.PartRetention, heldBase int, created bool) error {
+	if !created {
+		if _, err := t.exec(`DELETE FROM retention_parts WHERE record_id = ?`, recordID); err != nil {
+			return err
+		}
 	}
 	for i := range parts {
 		p := &parts[i]
@@ -97,6 +100,11 @@ func (t *tx) activeSubjectHolds(subjectIDs []string) (int, error) {
 	if len(subjectIDs) == 0 {
 		return 0, nil
 	}
+	if len(subjectIDs) == 1 {
+		var n int
+		err := t.queryRow(`SELECT COUNT(*) FROM holds WHERE released_at IS NULL AND subject_id = ?`, subjectIDs[0]).Scan(&n)
+		return n, err
+	}
 	args := make([]any, len(subjectIDs))
 	for i, id := range subjectIDs {
 		args[i] = id
@@ -126,7 +134,7 @@ func (db *DB) UpdateContact(ctx context.Context, id string, update func(*kirjaam
 		if err := t.writeNotice(c); err != nil {
 			return nil, err
 		}
-		return ev, t.writeParts(c.ID, "contact", c.Register, c.Retention, 0)
+		return ev, t.writeParts(c.ID, "contact", c.Register, c.Retention, 0, false)
 	})
 	if err != nil {
 		var d errDenied

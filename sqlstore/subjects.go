@@ -67,7 +67,7 @@ func (db *DB) CreateSubject(ctx context.Context, s *kirjaamo.Subject, ev *kirjaa
 		if err := t.insertKeys(s); err != nil {
 			return err
 		}
-		if err := t.writeParts(s.ID, "subject", s.Register, s.Retention, 0); err != nil {
+		if err := t.writeParts(s.ID, "subject", s.Register, s.Retention, 0, true); err != nil {
 			return err
 		}
 		return t.appendAudit(ev)
@@ -161,7 +161,7 @@ func (db *DB) UpdateSubject(ctx context.Context, id string, update func(*kirjaam
 		if err := t.insertKeys(s); err != nil {
 			return nil, err
 		}
-		return ev, t.writeParts(s.ID, "subject", s.Register, s.Retention, 0)
+		return ev, t.writeParts(s.ID, "subject", s.Register, s.Retention, 0, false)
 	})
 	if err != nil {
 		var d errDenied

@@ -55,11 +55,31 @@ func (db *DB) CreateToken(ctx context.Context, tok *kirjaamo.Token) error {
 
 // UserByToken finds the active user owning a token.
 func (db *DB) UserByToken(ctx context.Context, hash []byte, now time.Time) (*kirjaamo.User, error) {
-	u, err := scanUser(db.r.QueryRowContext(ctx, db.q(`SELECT u.id, u.username, u.role, u.password_hash, u.created_at, u.disabled
+	st, err := db.readStmt(ctx, `SELECT u.id, u.username, u.role, u.password_hash, u.created_at, u.disabled
 		FROM tokens t JOIN users u ON u.id = t.user_id
-		WHERE t.hash = ? AND (t.expires_at IS NULL OR t.expires_at > ?) AND u.disabled = 0`), hash, micros(now)))
+		WHERE t.hash = ? AND (t.expires_at IS NULL OR t.expires_at > ?) AND u.disabled = 0`)
+	if err != nil {
+		return nil, err
+	}
+	u, err := scanUser(st.QueryRowContext(ctx, hash, micros(now)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, kirjaamo.Errorf(kirjaamo.EUNAUTHORIZED, "invalid or expired token")
 	}
 	return u, err
+}
+
+// readStmt returns a statement prepared once on the read pool: the token
+// lookup runs on every API request.
+func (db *DB) readStmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	if s, ok := db.rstmts[query]; ok {
+		return s, nil
+	}
+	s, err := db.r.PrepareContext(ctx, db.q(query))
+	if err != nil {
+		return nil, err
+	}
+	db.rstmts[query] = s
+	return s, nil
 }
