@@ -457,3 +457,35 @@ func TestNoHeader(t *testing.T) {
 		}
 	})
 }
+
+// TestUnclosedQuoteStopsEarly: an unclosed quote would make the CSV reader
+// gather the rest of the file into one row; the import stops at the row's
+// size limit instead, naming where the row starts.
+func TestUnclosedQuoteStopsEarly(t *testing.T) {
+	m := loadPBX(t)
+	data := export(2000, func(i int, c []string) []string {
+		if i == 1 {
+			c[cNote] = "x"
+		}
+		return c
+	})
+	// Open a quote in row 2's note that never closes.
+	data = bytes.Replace(data, []byte(";x\r\n"), []byte(";\"x\r\n"), 1)
+	rep, err := Validate(bytes.NewReader(data), "calls.csv", m, Options{MaxRowBytes: 64 << 10})
+	if err == nil || !strings.HasPrefix(err.Error(), "calls.csv:3: row is longer than 65536 bytes (an unclosed quote?)") {
+		t.Fatalf("got %v, want the row at line 3 too long", err)
+	}
+	if rep.Rows != 1 {
+		t.Errorf("got %d rows read before stopping, want 1", rep.Rows)
+	}
+	t.Run("QuotedNewlinesAndEscapedQuotesAreNotLong", func(t *testing.T) {
+		data := export(50, func(i int, c []string) []string {
+			c[cNote] = strings.Repeat("\"rivi\";\n", 20)
+			return c
+		})
+		rep, err := Validate(bytes.NewReader(data), "calls.csv", m, Options{MaxRowBytes: 1024})
+		if err != nil || rep.Good != 50 {
+			t.Errorf("got %v, %+v", err, rep)
+		}
+	})
+}

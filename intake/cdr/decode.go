@@ -2,6 +2,7 @@ package cdr
 
 import (
 	"bufio"
+	"fmt"
 	"io"
 	"unicode/utf8"
 )
@@ -95,4 +96,81 @@ func decoder(r io.Reader, encoding string) io.Reader {
 		br.Discard(3)
 	}
 	return br
+}
+
+// rowGuard bounds the bytes of one CSV record. encoding/csv keeps a whole
+// record in memory, so one unclosed quote would make it gather the rest of
+// a multi-gigabyte file into a single record; the guard follows the quoting
+// as encoding/csv does (a quote opens a quoted field only at the start of a
+// field, "" inside one is a quote, a record ends at a newline outside
+// quotes) and fails the read once a record grows past max.
+type rowGuard struct {
+	r     io.Reader
+	delim byte
+	max   int
+	state uint8
+	n     int // bytes in the current record
+	line  int // physical line the current record starts on
+	lines int // newlines seen
+}
+
+const (
+	gStart     = iota // at the start of a field
+	gUnquoted         // inside an unquoted field
+	gQuoted           // inside a quoted field
+	gQuoteSeen        // a quote inside a quoted field: closing, or the first of ""
+	gBadLine          // csv reports an error for this line and resumes after it
+)
+
+// errRowTooLong is returned by rowGuard.Read; pass turns it into a problem.
+type errRowTooLong struct{ line, max int }
+
+func (e *errRowTooLong) Error() string {
+	return fmt.Sprintf("row starting at line %d is longer than %d bytes (an unclosed quote?)", e.line, e.max)
+}
+
+func (g *rowGuard) Read(p []byte) (int, error) {
+	n, err := g.r.Read(p)
+	for _, b := range p[:n] {
+		g.n++
+		if b == '\n' {
+			g.lines++
+		}
+		switch g.state {
+		case gStart, gUnquoted:
+			switch {
+			case b == '\n':
+				g.state, g.n, g.line = gStart, 0, g.lines+1
+			case b == g.delim:
+				g.state = gStart
+			case b == '"' && g.state == gStart:
+				g.state = gQuoted
+			default:
+				g.state = gUnquoted
+			}
+		case gQuoted:
+			if b == '"' {
+				g.state = gQuoteSeen
+			}
+		case gQuoteSeen:
+			switch b {
+			case '"':
+				g.state = gQuoted
+			case g.delim:
+				g.state = gStart
+			case '\n':
+				g.state, g.n, g.line = gStart, 0, g.lines+1
+			default:
+				g.state = gBadLine
+			}
+		case gBadLine:
+			if b == '\n' {
+				g.state, g.n, g.line = gStart, 0, g.lines+1
+			}
+		}
+		if g.n > g.max {
+			return 0, &errRowTooLong{line: g.line, max: g.max}
+		}
+	}
+	return n, err
 }

@@ -18,6 +18,7 @@ type Options struct {
 	BatchSize   int  // calls per fn call; default 1000
 	SkipBad     bool // deliver the good rows and list the bad ones, in one pass
 	MaxProblems int  // problems kept in the Report; default 100 (Bad counts them all)
+	MaxRowBytes int  // a longer row (an unclosed quote?) stops the import; default 1 MiB
 }
 
 // Report says what an import or validation found.
@@ -123,8 +124,12 @@ func pass(r io.Reader, name string, m *Mapping, opt Options, fn func([]Call) err
 	if opt.MaxProblems <= 0 {
 		opt.MaxProblems = 100
 	}
+	if opt.MaxRowBytes <= 0 {
+		opt.MaxRowBytes = 1 << 20
+	}
 	var rep Report
-	cr := csv.NewReader(decoder(r, m.Encoding))
+	guard := &rowGuard{r: decoder(r, m.Encoding), delim: byte(m.Delimiter), max: opt.MaxRowBytes, line: 1}
+	cr := csv.NewReader(guard)
 	cr.Comma = m.Delimiter
 	cr.ReuseRecord = true
 	cr.FieldsPerRecord = 0 // the first record (the header, if any) sets the width
@@ -166,7 +171,7 @@ func pass(r io.Reader, name string, m *Mapping, opt Options, fn func([]Call) err
 		var call Call
 		switch {
 		case err != nil && !isParseError(err):
-			return rep, Problems{{File: name, Message: fmt.Sprintf("cannot read: %v", err)}}
+			return rep, Problems{imp.readProblem(nil, err)}
 		case err != nil:
 			p := imp.readProblem(rec, err)
 			prob = &p
@@ -224,6 +229,10 @@ type importer struct {
 // readProblem turns a csv error into a row problem. The csv package's own
 // messages name no values, only what is wrong.
 func (imp *importer) readProblem(rec []string, err error) Problem {
+	var long *errRowTooLong
+	if errors.As(err, &long) {
+		return Problem{File: imp.name, Line: long.line, Message: fmt.Sprintf("row is longer than %d bytes (an unclosed quote?); stopped reading", long.max)}
+	}
 	var pe *csv.ParseError
 	if !errors.As(err, &pe) {
 		return Problem{File: imp.name, Message: fmt.Sprintf("cannot read: %v", err)}
