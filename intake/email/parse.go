@@ -443,7 +443,7 @@ func (p *parser) entity(h textproto.MIMEHeader, r io.Reader, depth int, defaultT
 	partNo := p.parts
 	if strings.HasPrefix(mediaType, "multipart/") {
 		if params["boundary"] == "" {
-			p.warn("%spart %d: multipart without boundary read as text", where, partNo)
+			p.warn("%s%s: multipart without boundary read as text", where, partName(partNo))
 			mediaType, params = "text/plain", nil
 		} else {
 			return p.multipart(mediaType, params["boundary"], r, depth, where)
@@ -478,7 +478,7 @@ func (p *parser) entity(h textproto.MIMEHeader, r io.Reader, depth int, defaultT
 			truncated = true
 		}
 		if truncated {
-			p.warn("%spart %d: text longer than %d bytes cut", where, partNo, p.lim.MaxTextBytes)
+			p.warn("%s%s: text longer than %d bytes cut", where, partName(partNo), p.lim.MaxTextBytes)
 		}
 		return body{text: text, html: isHTML, truncated: truncated, found: true}, nil
 	}
@@ -558,8 +558,15 @@ func (p *parser) multipart(mediaType, boundary string, r io.Reader, depth int, w
 		return body{}, nil
 	}
 	if mediaType == "multipart/alternative" {
+		// Plain text wins over HTML (no markup to strip, what the sender's
+		// client wrote), unless it is empty, as some clients send it.
 		for _, k := range kids {
-			if !k.html {
+			if !k.html && strings.TrimSpace(k.text) != "" {
+				return k, nil
+			}
+		}
+		for _, k := range kids {
+			if strings.TrimSpace(k.text) != "" {
 				return k, nil
 			}
 		}
@@ -580,6 +587,14 @@ func (p *parser) multipart(mediaType, boundary string, r io.Reader, depth int, w
 		out.truncated = true
 	}
 	return out, nil
+}
+
+// partName names a MIME part in warnings: part 0 is the message's own body.
+func partName(n int) string {
+	if n == 0 {
+		return "body"
+	}
+	return fmt.Sprintf("part %d", n)
 }
 
 // hard reports whether err must stop parsing: the size limit or a failing
@@ -624,7 +639,7 @@ func (p *parser) transferDecoder(cte string, r io.Reader, where string, partNo i
 	case "", "7bit", "8bit", "binary":
 		return r
 	}
-	p.warn("%spart %d: unknown transfer encoding, content kept as is", where, partNo)
+	p.warn("%s%s: unknown transfer encoding, content kept as is", where, partName(partNo))
 	return r
 }
 
@@ -633,11 +648,11 @@ func (p *parser) checkDecoders(r io.Reader, where string, partNo int) {
 	switch d := r.(type) {
 	case *b64Reader:
 		if d.skipped > 0 {
-			p.warn("%spart %d: broken base64, %d bad characters skipped", where, partNo, d.skipped)
+			p.warn("%s%s: broken base64, %d bad characters skipped", where, partName(partNo), d.skipped)
 		}
 	case *qpReader:
 		if d.bad > 0 {
-			p.warn("%spart %d: broken quoted-printable, %d sequences kept as they were", where, partNo, d.bad)
+			p.warn("%s%s: broken quoted-printable, %d sequences kept as they were", where, partName(partNo), d.bad)
 		}
 	}
 }
