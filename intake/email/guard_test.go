@@ -33,6 +33,8 @@ func TestGuard(t *testing.T) {
 			true, true, false, []string{"body"}},
 		{"IdentityCodeInTextAttachment", mixed("Content-Type: text/plain\n\nLiitteenä tiedot.", "Content-Type: text/plain; name=tiedot.txt\nContent-Transfer-Encoding: base64\n\n"+b64("nimi;tunnus\nTesti;"+code1+"\n")),
 			true, true, false, []string{"attachment 1"}},
+		{"IdentityCodeInCSVSentAsOctetStream", mixed("Content-Type: text/plain\n\nLista liitteenä.", "Content-Type: application/octet-stream\nContent-Disposition: attachment; filename=lista.csv\nContent-Transfer-Encoding: base64\n\n"+b64("nimi;tunnus\r\nTesti;"+code2+"\r\n")),
+			true, true, false, []string{"attachment 1"}},
 		{"IdentityCodeInAttachmentFileName", mixed("Content-Type: text/plain\n\nLiite.", "Content-Type: image/jpeg\nContent-Disposition: attachment; filename=\"passi_"+code2+".jpg\"\n\nxx"),
 			true, true, false, []string{"attachment 1 file name"}},
 		{"IdentityCodeInHTMLOnlyBody", msg(with("Content-Type: text/html"), "<p>Tunnus <b>"+code1+"</b></p>"),

@@ -704,8 +704,9 @@ func (p *parser) attachment(mediaType string, params map[string]string, disp, fi
 			a.Filename += ".eml"
 		}
 	}
-	isMsg := mediaType == "message/rfc822" || mediaType == "message/global"
-	a.Scannable = strings.HasPrefix(mediaType, "text/") || isMsg
+	kind := textKind(mediaType, a.Filename)
+	isMsg := kind == "message"
+	a.Scannable = kind != ""
 	keep := 0
 	if a.Scannable {
 		keep = p.lim.MaxTextBytes + 1
@@ -738,7 +739,7 @@ func (p *parser) attachment(mediaType string, params map[string]string, disp, fi
 			a.Text = text
 		} else {
 			a.Text = toUTF8(params["charset"], raw)
-			if mediaType == "text/html" {
+			if kind == "html" {
 				a.Text = htmlToText(a.Text)
 			}
 		}
@@ -749,6 +750,30 @@ func (p *parser) attachment(mediaType string, params map[string]string, disp, fi
 	}
 	p.atts = append(p.atts, a)
 	return nil
+}
+
+// textKind says how an attachment's content is read for scanning: "text",
+// "html", "message" (an attached e-mail), or "" when it cannot be read as
+// text. Mailers label CSV exports and .txt files application/octet-stream or
+// application/vnd.ms-excel, and those are exactly the lists of identity codes
+// a customer attaches, so the file extension counts too.
+func textKind(mediaType, filename string) string {
+	ext := strings.ToLower(path.Ext(filename))
+	switch {
+	case mediaType == "message/rfc822" || mediaType == "message/global" || ext == ".eml":
+		return "message"
+	case mediaType == "text/html" || ext == ".html" || ext == ".htm":
+		return "html"
+	case strings.HasPrefix(mediaType, "text/"),
+		mediaType == "application/json", mediaType == "application/xml", mediaType == "application/csv",
+		mediaType == "application/x-csv", strings.HasSuffix(mediaType, "+json"), strings.HasSuffix(mediaType, "+xml"):
+		return "text"
+	}
+	switch ext {
+	case ".txt", ".csv", ".tsv", ".json", ".xml", ".md", ".log", ".ics", ".vcf", ".rtf":
+		return "text"
+	}
+	return ""
 }
 
 // attachedMessage parses a forwarded message (the bounded bytes kept of
