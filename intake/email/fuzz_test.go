@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -39,7 +40,7 @@ func FuzzParse(f *testing.F) {
 		})
 		if err != nil {
 			var e *Error
-			if !errors.As(err, &e) || !slices_any(kinds, func(k error) bool { return errors.Is(err, k) }) {
+			if !errors.As(err, &e) || !slices.ContainsFunc(kinds, func(k error) bool { return errors.Is(err, k) }) {
 				t.Fatalf("error %T %v is not an *Error of a known kind", err, err)
 			}
 			if int64(len(data)) > lim.MaxMessageBytes && !errors.Is(err, ErrTooLarge) && !errors.Is(err, ErrHeaderTooLarge) {
@@ -77,13 +78,4 @@ func FuzzParse(f *testing.F) {
 		_ = Check(m, nil)
 		_ = Redacted(m, nil)
 	})
-}
-
-func slices_any(xs []error, f func(error) bool) bool {
-	for _, x := range xs {
-		if f(x) {
-			return true
-		}
-	}
-	return false
 }

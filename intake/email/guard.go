@@ -175,10 +175,10 @@ func Check(msg *Message, s *pii.Scanner) Verdict {
 // Redaction is a message's text with findings replaced, for storage.
 // Filenames and Texts are index-aligned with Message.Attachments.
 type Redaction struct {
-	Subject   string
-	Body      string
-	Filenames []string
-	Texts     []string
+	Subject   string   `json:"subject"`
+	Body      string   `json:"body"`
+	Filenames []string `json:"filenames,omitempty"`
+	Texts     []string `json:"texts,omitempty"`
 }
 
 // Redacted returns the subject, body, attachment file names and attachment
