@@ -27,6 +27,7 @@ type replyText struct {
 	why, removed                    string
 	channelURL, channelNoURL, phone string
 	after, sign, defaultName        string
+	subject                         string // neutral reply subject
 }
 
 var replies = map[string]replyText{
@@ -47,6 +48,7 @@ var replies = map[string]replyText{
 		after:          "Käsittelemme asiasi heti, kun saamme sen suojatun kanavan kautta. Kiitos, että autat meitä suojaamaan tietojasi.",
 		sign:           "Ystävällisin terveisin",
 		defaultName:    "Asiakaspalvelu",
+		subject:        "Vastaus viestiisi",
 	},
 	"sv": {
 		hello:          "Hej,",
@@ -65,6 +67,7 @@ var replies = map[string]replyText{
 		after:          "Vi behandlar ditt ärende så snart vi får det via en säker kanal. Tack för att du hjälper oss att skydda dina uppgifter.",
 		sign:           "Med vänlig hälsning",
 		defaultName:    "Kundtjänsten",
+		subject:        "Svar på ditt meddelande",
 	},
 	"en": {
 		hello:          "Hello,",
@@ -83,7 +86,35 @@ var replies = map[string]replyText{
 		after:          "We will handle your matter as soon as we receive it through a secure channel. Thank you for helping us protect your information.",
 		sign:           "Kind regards",
 		defaultName:    "Customer Service",
+		subject:        "Reply to your message",
 	},
+}
+
+func replyLang(lang string) replyText {
+	t, ok := replies[strings.ToLower(strings.SplitN(strings.SplitN(lang, "-", 2)[0], "_", 2)[0])]
+	if !ok {
+		t = replies["fi"]
+	}
+	return t
+}
+
+// ReplySubject returns the subject for the reply: "Re: " and the original
+// subject, unless the subject itself held sensitive data — a reply must not
+// send it back — in which case a neutral subject in lang.
+func ReplySubject(lang string, v Verdict, subject string) string {
+	for _, f := range v.SensitiveFindings() {
+		if f.Location.Kind == InSubject {
+			return replyLang(lang).subject
+		}
+	}
+	subject = strings.TrimSpace(subject)
+	if subject == "" {
+		return replyLang(lang).subject
+	}
+	if len(subject) >= 3 && strings.EqualFold(subject[:3], "re:") {
+		return subject
+	}
+	return "Re: " + subject
 }
 
 // ReplyText returns a ready reply, in lang ("fi", "sv" or "en"; a tag such
@@ -94,10 +125,7 @@ func ReplyText(lang string, v Verdict, org ReplyOrg) string {
 	if !v.Sensitive() {
 		return ""
 	}
-	t, ok := replies[strings.ToLower(strings.SplitN(strings.SplitN(lang, "-", 2)[0], "_", 2)[0])]
-	if !ok {
-		t = replies["fi"]
-	}
+	t := replyLang(lang)
 	inBody, inAtt := false, false
 	for _, f := range v.SensitiveFindings() {
 		if f.Location.Kind == InAttachment || f.Location.Kind == InAttachmentName {

@@ -79,6 +79,17 @@ func TestReplyText(t *testing.T) {
 	})
 }
 
+// The reply must not send the data back, not even in its subject.
+func TestReplySubject(t *testing.T) {
+	m, err := Parse(strings.NewReader(msg([]string{"Subject: Tunnus " + code1}, "x")), Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "SensitiveSubjectReplaced", ReplySubject("sv", Check(m, nil), m.Subject), "Svar på ditt meddelande")
+	eq(t, "PlainSubjectKept", ReplySubject("fi", verdictFor(t, "Tunnus "+code1), "Kysymys laskusta"), "Re: Kysymys laskusta")
+	eq(t, "NoDoubleRe", ReplySubject("fi", Verdict{}, "RE: Lasku"), "RE: Lasku")
+}
+
 func TestGuessLang(t *testing.T) {
 	tests := []struct{ name, text, want string }{
 		{"Finnish", "Hei, voisitteko kertoa mitä minun pitää tehdä, kun lasku ei ole vielä tullut? Kiitos", "fi"},
