@@ -33,6 +33,21 @@ func TestLoadMapping(t *testing.T) {
 			t.Error("docs/cdr.md does not contain testdata/finnish-pbx.yaml verbatim")
 		}
 	})
+	t.Run("DocsSampleExportImports", func(t *testing.T) {
+		doc, err := os.ReadFile("../../docs/cdr.md")
+		if err != nil {
+			t.Skip("docs/cdr.md not found")
+		}
+		_, sample, ok := strings.Cut(string(doc), "```\nPuheluID;")
+		sample, _, _ = strings.Cut(sample, "```")
+		if !ok {
+			t.Fatal("docs/cdr.md has no sample export")
+		}
+		got, rep, err := collect(t, toCP1252("PuheluID;"+sample), loadPBX(t), Options{})
+		if err != nil || len(got) != 2 || got[1].Notice == nil || got[1].Direction != "outbound" {
+			t.Errorf("got %d calls, %v, %v; want the two sample calls", len(got), rep.Problems, err)
+		}
+	})
 	t.Run("MissingFile", func(t *testing.T) {
 		_, err := LoadMapping("testdata/nope.yaml")
 		if err == nil || !strings.HasPrefix(err.Error(), "testdata/nope.yaml: cannot read the mapping") {
