@@ -160,6 +160,9 @@ func Check(msg *Message, s *pii.Scanner) Verdict {
 		v.add(s, Location{Kind: InAttachmentName, Attachment: n}, a.Filename)
 		v.add(s, Location{Kind: InAttachment, Attachment: n}, a.Text)
 		switch {
+		case !a.Scannable && signature(a.ContentType):
+			// A signature holds no customer content; listing it would only
+			// teach people to ignore the list.
 		case !a.Scannable:
 			v.Unscanned = append(v.Unscanned, Unscanned{Location{InAttachment, n}, "content type " + a.ContentType + " is not read as text"})
 		case a.TextTruncated:
@@ -214,4 +217,12 @@ func OutboundCheck(draft string, s *pii.Scanner) (ok bool, v Verdict) {
 	v = Verdict{Findings: []Finding{}}
 	v.add(s, Location{Kind: InDraft}, draft)
 	return !v.Sensitive(), v
+}
+
+func signature(mediaType string) bool {
+	switch mediaType {
+	case "application/pkcs7-signature", "application/x-pkcs7-signature", "application/pgp-signature":
+		return true
+	}
+	return false
 }

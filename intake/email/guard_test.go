@@ -86,7 +86,8 @@ func TestGuardUnscanned(t *testing.T) {
 	raw := msg(with(`Content-Type: multipart/mixed; boundary=b`), multipartBody("b",
 		"Content-Type: text/plain\n\nLiitteenä.",
 		"Content-Type: application/pdf; name=a.pdf\n\n%PDF",
-		"Content-Type: text/plain; name=pitka.txt\n\n"+strings.Repeat("a", 200)))
+		"Content-Type: text/plain; name=pitka.txt\n\n"+strings.Repeat("a", 200),
+		"Content-Type: application/pkcs7-signature; name=smime.p7s\n\nMIAGCSqGSIb3"))
 	m, err := Parse(strings.NewReader(raw), Limits{MaxTextBytes: 100})
 	if err != nil {
 		t.Fatal(err)

@@ -89,6 +89,18 @@ func TestParse(t *testing.T) {
 				eq(t, "Scannable", b.Scannable, false)
 				eq(t, "Text", b.Text, "")
 			}},
+		{"OutlookRelatedInsideAlternative", msg(with(`Content-Type: multipart/alternative; boundary="alt"`), multipartBody("alt",
+			"Content-Type: text/plain; charset=\"iso-8859-1\"\nContent-Transfer-Encoding: quoted-printable\n\nHyv=E4=E4 p=E4iv=E4=E4",
+			"Content-Type: multipart/related; boundary=\"rel\"; type=\"text/html\"\n\n"+multipartBody("rel",
+				"Content-Type: text/html; charset=\"iso-8859-1\"\n\n<p>Hyv&auml;&auml; p&auml;iv&auml;&auml; <img src=\"cid:logo@x\"></p>",
+				"Content-Type: image/png; name=\"image001.png\"\nContent-ID: <logo@x>\nContent-Disposition: inline; filename=\"image001.png\"\nContent-Transfer-Encoding: base64\n\niVBORw0KGgo="))),
+			func(t *testing.T, m *Message) {
+				eq(t, "Body", m.Body, "Hyvää päivää")
+				eq(t, "attachments", len(m.Attachments), 1)
+				eq(t, "Inline", m.Attachments[0].Inline, true)
+				eq(t, "ContentID", m.Attachments[0].ContentID, "logo@x")
+				eq(t, "Size", m.Attachments[0].Size, int64(8))
+			}},
 		{"HTMLOnlyAlternativeUsesHTML", msg(with(`Content-Type: multipart/alternative; boundary=b`), multipartBody("b",
 			"Content-Type: text/html; charset=utf-8\n\n<div>Vain&nbsp;HTML</div>")),
 			func(t *testing.T, m *Message) { eq(t, "Body", m.Body, "Vain HTML") }},
