@@ -219,6 +219,7 @@ type qpReader struct {
 	out   []byte
 	eof   bool
 	bad   int
+	ws    []byte // blanks held back until we know they do not end a line
 }
 
 func unhex(c byte) (byte, bool) {
@@ -244,6 +245,22 @@ func (q *qpReader) Read(p []byte) (int, error) {
 		again:
 			switch q.state {
 			case 0:
+				switch {
+				case c == ' ' || c == '\t':
+					// RFC 2045 6.7: blanks at a line end were added in
+					// transport and are dropped.
+					if len(q.ws) == 1024 {
+						out = append(out, q.ws...)
+						q.ws = q.ws[:0]
+					}
+					q.ws = append(q.ws, c)
+					continue
+				case c == '\r' || c == '\n':
+					q.ws = q.ws[:0]
+				default:
+					out = append(out, q.ws...)
+					q.ws = q.ws[:0]
+				}
 				if c == '=' {
 					q.state = 1
 				} else {

@@ -50,6 +50,8 @@ func TestParse(t *testing.T) {
 			}},
 		{"QuotedPrintableWindows1252Body", msg(with("Content-Type: text/plain; charset=windows-1252", "Content-Transfer-Encoding: quoted-printable"), "Hinta 5 =80 =96 p=E4iv=E4=\nss=E4"),
 			func(t *testing.T, m *Message) { eq(t, "Body", m.Body, "Hinta 5 € – päivässä") }},
+		{"QuotedPrintableTrailingBlanksDropped", msg(with("Content-Transfer-Encoding: quoted-printable"), "rivi  \t\ntoinen=20\nkolmas = x =4"),
+			func(t *testing.T, m *Message) { eq(t, "Body", m.Body, "rivi\r\ntoinen \r\nkolmas = x =4") }},
 		{"Base64UTF8Body", msg(with("Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: base64"), b64("Hyvää päivää, tässä hakemukseni.")),
 			func(t *testing.T, m *Message) { eq(t, "Body", m.Body, "Hyvää päivää, tässä hakemukseni.") }},
 		{"MissingCharsetLatin1Body", msg(with("Content-Type: text/plain"), "p\xe4iv\xe4\xe4"),
