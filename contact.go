@@ -41,6 +41,11 @@ type Contact struct {
 	Visitor *Visitor `json:"visitor,omitempty"`
 	// Consent, given with a new contact, is stored as its consent record.
 	Consent *Consent `json:"consent,omitempty"`
+	// Statistics, given with a new contact, is stored as an anonymous row of
+	// the policy's statistics register (never linked back to the contact).
+	Statistics *StatisticsRow `json:"-"`
+	// StatisticsParts is that row's retention, computed by the service.
+	StatisticsParts []PartRetention `json:"-"`
 	// Flags say what the PII scanner found in the free text on the way in.
 	Flags ContentFlags `json:"flags"`
 	// Mentions are identifiers found in the free text, written to the

@@ -489,3 +489,52 @@ func TestSeed004ChatConsent(t *testing.T) {
 		verifyNoPersonalData(t, w)
 	})
 }
+
+// Seed 002: the customer's status, country and the contact's topic are kept
+// as anonymous statistics for 3 years, linked to no one.
+func TestSeed002StatisticsKeptThreeYearsAnonymously(t *testing.T) {
+	eachBackend(t, func(t *testing.T, open func(testing.TB, *keys.Ring) *sqlstore.DB) {
+		start := day("2026-02-10").Add(13 * time.Hour)
+		w := newWorld(t, open, "examples/seed002-te-contact-centre.yaml", start)
+		agent := w.as[policy.RoleAgent]
+		text := "Yrityksen perustaminen"
+		req := &kirjaamo.Contact{Kind: policy.KindContactRequest, Content: &text,
+			Statistics: &kirjaamo.StatisticsRow{Topic: "yrityksen perustaminen", Country: "fi", Status: "company"}}
+		if err := w.svc.CreateContact(agent, req); err != nil {
+			t.Fatal(err)
+		}
+		bad := &kirjaamo.Contact{Kind: policy.KindContactRequest, Statistics: &kirjaamo.StatisticsRow{Topic: "soita " + w.gen.Email()}}
+		if err := w.svc.CreateContact(agent, bad); kirjaamo.ErrorField(err) != "statistics.topic" {
+			t.Fatalf("statistics with personal data: got %v, want refused", err)
+		}
+		count := func() int {
+			cs, err := w.svc.Statistics(w.as[policy.RoleSupervisor], day("2026-01-01"), day("2027-01-01"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for _, c := range cs {
+				if c.Topic == "yrityksen perustaminen" && c.Country == "FI" && c.Status == "company" {
+					n += c.Count
+				}
+			}
+			return n
+		}
+		if count() != 1 {
+			t.Fatal("the statistics row is not counted")
+		}
+		// The contact request itself goes after 180 days; the statistics stay.
+		w.sweepAt(day("2026-09-01"))
+		if w.contact(req.ID) != nil || count() != 1 {
+			t.Fatalf("after 180 days: contact present %v, statistics %d; want gone and 1", w.contact(req.ID) != nil, count())
+		}
+		w.sweepAt(day("2029-02-09"))
+		if count() != 1 {
+			t.Fatal("statistics gone before 3 years")
+		}
+		w.sweepAt(day("2029-02-11"))
+		if count() != 0 {
+			t.Fatal("statistics kept past 3 years")
+		}
+	})
+}

@@ -508,6 +508,12 @@ func (s *Service) CreateContact(ctx context.Context, c *Contact) error {
 		}
 	}
 	now := s.now()
+	if c.Statistics != nil {
+		if err := s.prepareStatistics(c.Statistics, c.Kind, now); err != nil {
+			return err
+		}
+		c.StatisticsParts = s.statisticsParts(c.Statistics)
+	}
 	c.ID, c.Register, c.CreatedAt, c.CreatedBy = NewID(now), reg.ID, now, a.User.ID
 	if c.SubjectIDs == nil {
 		c.SubjectIDs = []string{}

@@ -60,6 +60,9 @@ type Store interface {
 	WithdrawConsent(ctx context.Context, id string, at time.Time, update func(*Consent, *Contact) (*AuditEvent, error)) (*Consent, error)
 	// Consents lists the consents about a subject and its contacts.
 	Consents(ctx context.Context, subjectID string, ev *AuditEvent) ([]*Consent, error)
+	// Statistics counts anonymous statistics rows by register, topic,
+	// country and status for days in [from, to).
+	Statistics(ctx context.Context, from, to time.Time) ([]StatisticsCount, error)
 	// ContactInfo returns a contact's kind, register, notice and whether it
 	// has a recording: no personal data, not audited. ENOTFOUND.
 	ContactInfo(ctx context.Context, id string) (*ContactInfo, error)

@@ -235,6 +235,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 			{"POST", "/api/v1/consents/{id}/withdraw", "/api/v1/consents/" + kirjaamo.NewID(time.Now()) + "/withdraw", nil,
 				want{none: 401, policy.RoleAgent: 404, policy.RoleSupervisor: 404, policy.RoleDPO: 404}}, // allowed roles reach the lookup
 			{"GET", "/api/v1/subjects/{id}/consents", "/api/v1/subjects/" + subj.ID + "/consents", nil, readers},
+			{"GET", "/api/v1/statistics", "/api/v1/statistics", nil, want{none: 401, policy.RoleSupervisor: 200, policy.RoleDPO: 200, policy.RoleAdmin: 200, policy.RoleAuditor: 200}},
 			{"GET", "/api/v1/audit", "/api/v1/audit?limit=5", nil, want{none: 401, policy.RoleAuditor: 200, policy.RoleDPO: 200}},
 		}
 		covered := map[string]bool{}

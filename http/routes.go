@@ -84,6 +84,9 @@ type NewContact struct {
 	// Consent the person gave with this contact (required where the
 	// register's only basis is consent).
 	Consent *kirjaamo.Consent `json:"consent,omitempty"`
+	// Statistics: an anonymous row for the policy's statistics register
+	// (seed 002: status, country, topic), never linked to the contact.
+	Statistics *kirjaamo.StatisticsRow `json:"statistics,omitempty"`
 }
 
 // NewSubject is the body of POST /api/v1/subjects.
@@ -146,6 +149,8 @@ func (s *Server) table() []Route {
 			Response: kirjaamo.Consent{}, Status: 200, Handler: s.withdrawConsent},
 		{Method: "GET", Path: "/api/v1/subjects/{id}/consents", Summary: "Consents about a subject and its contacts, given and withdrawn",
 			Response: ConsentList{}, Status: 200, Handler: s.consents},
+		{Method: "GET", Path: "/api/v1/statistics", Summary: "Anonymous statistics counted by register, topic, country and status (not agents)",
+			Query: map[string]string{"from": "YYYY-MM-DD (default 30 days ago)", "to": "YYYY-MM-DD, exclusive (default tomorrow)"}, Response: StatisticsList{}, Status: 200, Handler: s.statistics},
 		{Method: "GET", Path: "/api/v1/audit", Summary: "List audit events (auditor and DPO only)",
 			Query: auditParams, Response: AuditList{}, Status: 200, Handler: s.audit},
 	}
@@ -365,7 +370,7 @@ func (s *Server) createContact(w http.ResponseWriter, r *http.Request) error {
 	}
 	c := &kirjaamo.Contact{Kind: in.Kind, Register: in.Register, SubjectIDs: in.SubjectIDs, Direction: in.Direction,
 		Title: in.Title, StartedAt: in.StartedAt, EndedAt: in.EndedAt, Metadata: in.Metadata, Content: in.Content, Notice: in.RecordingNotice,
-		Messages: in.Messages, Visitor: in.Visitor, Consent: in.Consent}
+		Messages: in.Messages, Visitor: in.Visitor, Consent: in.Consent, Statistics: in.Statistics}
 	if err := s.Service.CreateContact(r.Context(), c); err != nil {
 		return err
 	}
@@ -406,6 +411,34 @@ func (s *Server) consents(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	writeJSON(w, http.StatusOK, ConsentList{cs})
+	return nil
+}
+
+// StatisticsList answers GET /api/v1/statistics.
+type StatisticsList struct {
+	Counts []kirjaamo.StatisticsCount `json:"counts"`
+}
+
+func (s *Server) statistics(w http.ResponseWriter, r *http.Request) error {
+	now := s.Now().UTC()
+	from, to := now.AddDate(0, 0, -30), now.AddDate(0, 0, 1)
+	for _, p := range []struct {
+		name string
+		dst  *time.Time
+	}{{"from", &from}, {"to", &to}} {
+		if v := r.URL.Query().Get(p.name); v != "" {
+			t, err := time.Parse(time.DateOnly, v)
+			if err != nil {
+				return kirjaamo.FieldError(p.name, "%s must be a date YYYY-MM-DD", p.name)
+			}
+			*p.dst = t
+		}
+	}
+	counts, err := s.Service.Statistics(r.Context(), from, to)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, StatisticsList{counts})
 	return nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/kirjaamo/kirjaamo"
 	"github.com/kirjaamo/kirjaamo/policy"
@@ -74,6 +75,15 @@ func (db *DB) CreateContact(ctx context.Context, c *kirjaamo.Contact, ev *kirjaa
 		}
 		if err := t.writeNotice(c); err != nil {
 			return err
+		}
+		if st := c.Statistics; st != nil {
+			if _, err := t.exec(`INSERT INTO statistics (id, register, day, topic, country, status, channel) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+				st.ID, st.Register, micros(st.Day), st.Topic, st.Country, st.Status, st.Channel); err != nil {
+				return err
+			}
+			if err := t.writeParts(st.ID, "statistics", st.Register, c.StatisticsParts, 0, true); err != nil {
+				return err
+			}
 		}
 		if c.Consent != nil {
 			c.Consent.ContactID = c.ID
@@ -313,4 +323,23 @@ func (db *DB) openJSON(id, part string, sealed []byte, v any) error {
 		return fmt.Errorf("contact %s: %w", id, err)
 	}
 	return json.Unmarshal(b, v)
+}
+
+// Statistics counts anonymous statistics rows in a window of days.
+func (db *DB) Statistics(ctx context.Context, from, to time.Time) ([]kirjaamo.StatisticsCount, error) {
+	rows, err := db.r.QueryContext(ctx, db.q(`SELECT register, topic, country, status, COUNT(*) FROM statistics
+		WHERE day >= ? AND day < ? GROUP BY register, topic, country, status ORDER BY register, topic, country, status`), micros(from), micros(to))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []kirjaamo.StatisticsCount{}
+	for rows.Next() {
+		var c kirjaamo.StatisticsCount
+		if err := rows.Scan(&c.Register, &c.Topic, &c.Country, &c.Status, &c.Count); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
 }

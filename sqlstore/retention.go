@@ -410,10 +410,12 @@ func groupDue(due []duePart, now time.Time) []kirjaamo.DeletionLogEntry {
 // and lookup keys cascade) and all its retention rows; other parts are
 // emptied in place.
 func (t *tx) deleteParts(due []duePart) ([]string, error) {
-	var subjects, contacts []string
+	var subjects, contacts, stats []string
 	gone := map[string]bool{}
 	for _, d := range due {
 		switch {
+		case d.kind == "statistics":
+			stats, gone[d.record] = append(stats, d.record), true
 		case d.kind == "subject":
 			subjects, gone[d.record] = append(subjects, d.record), true
 		case d.part == string(policy.PartMetadata):
@@ -423,7 +425,7 @@ func (t *tx) deleteParts(due []duePart) ([]string, error) {
 	// Parts of records deleted whole in this batch go with the record.
 	emptied := map[string][]string{}
 	for _, d := range due {
-		if d.kind != "subject" && d.part != string(policy.PartMetadata) && !gone[d.record] {
+		if d.kind == "contact" && d.part != string(policy.PartMetadata) && !gone[d.record] {
 			emptied[d.part] = append(emptied[d.part], d.record)
 		}
 	}
@@ -441,7 +443,10 @@ func (t *tx) deleteParts(due []duePart) ([]string, error) {
 	if err := t.inChunks(`DELETE FROM contacts WHERE id IN (%s)`, contacts); err != nil {
 		return nil, err
 	}
-	if err := t.inChunks(`DELETE FROM retention_parts WHERE record_id IN (%s)`, append(subjects, contacts...)); err != nil {
+	if err := t.inChunks(`DELETE FROM statistics WHERE id IN (%s)`, stats); err != nil {
+		return nil, err
+	}
+	if err := t.inChunks(`DELETE FROM retention_parts WHERE record_id IN (%s)`, append(append(subjects, contacts...), stats...)); err != nil {
 		return nil, err
 	}
 	// The columns each part empties: a chat's messages go with its content.
