@@ -148,7 +148,7 @@ func pass(r io.Reader, name string, m *Mapping, opt Options, fn func([]Call) err
 	}
 	var batch []Call
 	if fn != nil {
-		batch = make([]Call, 0, opt.BatchSize)
+		batch = make([]Call, 0, min(opt.BatchSize, 10000)) // grows if asked for more; a typo of 1e9 must not allocate up front
 	}
 	flush := func() error {
 		if len(batch) == 0 {
