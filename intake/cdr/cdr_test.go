@@ -489,3 +489,33 @@ func TestUnclosedQuoteStopsEarly(t *testing.T) {
 		}
 	})
 }
+
+// TestEmptyValues: a PBX writes a hidden caller number as a word; listed in
+// empty_values it is an empty cell, which caller_number may then allow.
+func TestEmptyValues(t *testing.T) {
+	const body = "a,s,d\nSalainen,2026-01-02T08:00:00,5\n-,2026-01-02T08:00:00,5\nanonymous,2026-01-02T08:00:00,5\n"
+	for _, tc := range []struct {
+		name, mapping string
+		bad           int
+	}{
+		{"HiddenNumberIsBadByDefault", "fields:\n  caller_number: a\n  started_at: s\n  duration: d\n", 3},
+		{"ListedAndOptional", "empty_values: [salainen, ANONYMOUS, \"-\"]\nfields:\n  caller_number: {column: a, required: false}\n  started_at: s\n  duration: d\n", 0},
+		{"ListedButRequired", "empty_values: [Salainen]\nfields:\n  caller_number: a\n  started_at: s\n  duration: d\n", 3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m, err := ParseMapping("m.yaml", []byte(tc.mapping))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, rep, _ := collect(t, []byte(body), m, Options{SkipBad: true})
+			if rep.Bad != tc.bad {
+				t.Errorf("got %d bad rows (%v), want %d", rep.Bad, rep.Problems, tc.bad)
+			}
+			for _, c := range got {
+				if c.CallerNumber != "" {
+					t.Errorf("line %d: got a caller number, want none", c.Line)
+				}
+			}
+		})
+	}
+}

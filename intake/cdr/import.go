@@ -314,6 +314,12 @@ func (imp *importer) row(rec []string) (Call, *Problem) {
 		raw := ""
 		if col >= 0 {
 			raw = strings.TrimSpace(rec[col])
+			for _, e := range imp.m.EmptyValues {
+				if strings.EqualFold(raw, e) {
+					raw = ""
+					break
+				}
+			}
 		}
 		if raw == "" {
 			raw = f.Default

@@ -81,7 +81,10 @@ type Mapping struct {
 	Header    bool           // the first record names the columns
 	Encoding  string         // "utf-8", "iso-8859-1" or "windows-1252"
 	Location  *time.Location // for times without an offset; default Europe/Helsinki
-	Fields    [numFields]*Field
+	// EmptyValues are cell values that mean "no value" (a hidden caller
+	// number exported as "anonymous", a "-"), matched case-insensitively.
+	EmptyValues []string
+	Fields      [numFields]*Field
 }
 
 // Field maps one call field to a CSV column.
@@ -148,7 +151,7 @@ func ParseMapping(name string, data []byte) (*Mapping, error) {
 		return nil, p.probs
 	}
 	root := doc.Content[0]
-	top := p.mapping(root, "at the top level", []string{"delimiter", "header", "encoding", "time_zone", "time_format", "fields"})
+	top := p.mapping(root, "at the top level", []string{"delimiter", "header", "encoding", "time_zone", "time_format", "empty_values", "fields"})
 	if top == nil {
 		if len(p.probs) == 0 {
 			p.addf(root.Line, "the mapping must be a YAML mapping with a fields: key")
@@ -192,6 +195,17 @@ func ParseMapping(name string, data []byte) (*Mapping, error) {
 			p.addf(n.Line, "time_zone: not a known IANA time zone such as Europe/Helsinki or UTC")
 		} else {
 			m.Location = loc
+		}
+	}
+	if n, ok := top["empty_values"]; ok {
+		if n.Kind != yaml.SequenceNode {
+			p.addf(n.Line, "empty_values: must be a list, e.g. [anonymous, Salainen, \"-\"]")
+		} else {
+			for _, v := range n.Content {
+				if s := strings.TrimSpace(p.scalar(v)); s != "" {
+					m.EmptyValues = append(m.EmptyValues, s)
+				}
+			}
 		}
 	}
 	timeFormat := "iso8601"
