@@ -124,6 +124,19 @@ func decodeHeader(v string) string {
 	if !strings.Contains(v, "=?") {
 		return v
 	}
+	// mime.WordDecoder decodes these two labels itself, strictly; relabel
+	// them so they get the Windows-1252 reading bodies get.
+	for _, l := range []string{"iso-8859-1", "us-ascii"} {
+		for from := 0; ; {
+			i := indexFold(v[from:], "=?"+l+"?")
+			if i < 0 {
+				break
+			}
+			i += from
+			v = v[:i] + "=?windows-1252?" + v[i+len(l)+3:]
+			from = i + len("=?windows-1252?")
+		}
+	}
 	d, err := wordDecoder.DecodeHeader(v)
 	if err != nil {
 		return v

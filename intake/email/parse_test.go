@@ -32,6 +32,8 @@ func TestParse(t *testing.T) {
 			func(t *testing.T, m *Message) { eq(t, "Subject", m.Subject, "Hyvää päivää!") }},
 		{"SubjectRFC2047ISO88591", msg([]string{"From: a@example.com", "Subject: =?ISO-8859-1?Q?Hyv=E4=E4_p=E4iv=E4=E4?= =?iso-8859-1?q?_=C5bo?="}, "x"),
 			func(t *testing.T, m *Message) { eq(t, "Subject", m.Subject, "Hyvää päivää Åbo") }},
+		{"SubjectLabelledLatin1ReadAsWindows1252", msg([]string{"From: a@example.com", "Subject: =?ISO-8859-1?Q?Hinta_5_=80_=96_maksettu?="}, "x"),
+			func(t *testing.T, m *Message) { eq(t, "Subject", m.Subject, "Hinta 5 € – maksettu") }},
 		{"SubjectISO885915EuroSign", msg([]string{"From: a@example.com", "Subject: =?iso-8859-15?Q?Lasku_100_=A4?="}, "x"),
 			func(t *testing.T, m *Message) { eq(t, "Subject", m.Subject, "Lasku 100 €") }},
 		{"SubjectWindows1252Quotes", msg([]string{"From: a@example.com", "Subject: =?windows-1252?Q?=93Lasku=94_=96_5_=80?="}, "x"),
