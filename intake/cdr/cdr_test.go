@@ -160,6 +160,11 @@ func TestTimeFormats(t *testing.T) {
 		{"ISO8601WithoutOffsetIsHelsinkiSummerTime", "iso8601", "2026-07-01 10:00:00", "2026-07-01 10:05:00", time.Date(2026, 7, 1, 7, 0, 0, 0, time.UTC)},
 		{"UnixSeconds", "unix", "1782889200", "1782889500", time.Unix(1782889200, 0).UTC()},
 		{"UnixMilliseconds", "unix_ms", "1782889200000", "1782889500000", time.Unix(1782889200, 0).UTC()},
+		// 25.10.2026 03.30 happens twice in Helsinki (clocks go back at 04.00 EEST).
+		{"RepeatedHourIsTheFirstInstantFinnish", "finnish", "25.10.2026 03.30.00", "25.10.2026 03.35.00", time.Date(2026, 10, 25, 0, 30, 0, 0, time.UTC)},
+		{"RepeatedHourIsTheFirstInstantISO", "iso8601", "2026-10-25T03:30:00", "2026-10-25T03:35:00", time.Date(2026, 10, 25, 0, 30, 0, 0, time.UTC)},
+		{"RepeatedHourIsTheFirstInstantLayout", "2006-01-02 15:04", "2026-10-25 03:30", "2026-10-25 03:35", time.Date(2026, 10, 25, 0, 30, 0, 0, time.UTC)},
+		{"AfterTheRepeatedHour", "finnish", "25.10.2026 04.30.00", "25.10.2026 04.35.00", time.Date(2026, 10, 25, 2, 30, 0, 0, time.UTC)},
 		{"GoLayout", "02/01/2006 15:04", "01/07/2026 10:00", "01/07/2026 10:05", time.Date(2026, 7, 1, 7, 0, 0, 0, time.UTC)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -38,7 +38,8 @@ func timeParser(format string) (func(string, *time.Location) (time.Time, error),
 		return nil, errors.New("must be finnish, iso8601, unix, unix_ms or a Go layout with year, month, day, hour and minute (e.g. \"02.01.2006 15:04:05\")")
 	}
 	return func(s string, loc *time.Location) (time.Time, error) {
-		return time.ParseInLocation(format, s, loc)
+		t, err := time.ParseInLocation(format, s, loc)
+		return earliest(t, loc), err
 	}, nil
 }
 
@@ -104,7 +105,22 @@ func parseFinnish(s string, loc *time.Location) (time.Time, error) {
 	if t.Day() != d { // 31.2. would roll over into March
 		return time.Time{}, errTime
 	}
-	return t, nil
+	return earliest(t, loc), nil
+}
+
+// earliest resolves a wall-clock time that occurs twice (the hour repeated
+// when daylight saving time ends) to the first of the two instants.
+// time.Date picks one without saying which; a call record must not move by
+// an hour depending on that.
+func earliest(t time.Time, loc *time.Location) time.Time {
+	if t.Location() != loc {
+		return t // the input had its own offset
+	}
+	e := t.Add(-time.Hour)
+	if e.Hour() == t.Hour() && e.Minute() == t.Minute() && e.Second() == t.Second() && e.Day() == t.Day() {
+		return e
+	}
+	return t
 }
 
 func parseISO(s string, loc *time.Location) (time.Time, error) {
@@ -116,10 +132,10 @@ func parseISO(s string, loc *time.Location) (time.Time, error) {
 		return t, nil
 	}
 	if t, err := time.ParseInLocation("2006-01-02T15:04:05", s, loc); err == nil {
-		return t, nil
+		return earliest(t, loc), nil
 	}
 	if t, err := time.ParseInLocation("2006-01-02T15:04", s, loc); err == nil {
-		return t, nil
+		return earliest(t, loc), nil
 	}
 	return time.Time{}, errTime
 }
