@@ -107,6 +107,7 @@ type Store interface {
 	UserByToken(ctx context.Context, tokenHash []byte, now time.Time) (*User, error) // EUNAUTHORIZED when unknown or expired
 
 	DocumentStore
+	RequestStore
 
 	Ping(ctx context.Context) error
 	Close() error

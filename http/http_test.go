@@ -236,6 +236,11 @@ func TestAuthorizationMatrix(t *testing.T) {
 				want{none: 401, policy.RoleAgent: 404, policy.RoleSupervisor: 404, policy.RoleDPO: 404}}, // allowed roles reach the lookup
 			{"GET", "/api/v1/subjects/{id}/consents", "/api/v1/subjects/" + subj.ID + "/consents", nil, readers},
 			{"GET", "/api/v1/statistics", "/api/v1/statistics", nil, want{none: 401, policy.RoleSupervisor: 200, policy.RoleDPO: 200, policy.RoleAdmin: 200, policy.RoleAuditor: 200}},
+			{"POST", "/api/v1/requests", "/api/v1/requests", func() any { return khttp.NewRequest{Type: "access", Channel: "letter"} }, want{none: 401, policy.RoleDPO: 201}},
+			{"GET", "/api/v1/requests", "/api/v1/requests?open=true", nil, want{none: 401, policy.RoleDPO: 200}},
+			{"PATCH", "/api/v1/requests/{id}", "/api/v1/requests/" + kirjaamo.NewID(time.Now()), func() any { return kirjaamo.RequestChange{Start: true} },
+				want{none: 401, policy.RoleDPO: 404}}, // the DPO reaches the lookup
+			{"GET", "/api/v1/requests/{id}/discovery", "/api/v1/requests/" + kirjaamo.NewID(time.Now()) + "/discovery", nil, want{none: 401, policy.RoleDPO: 404}},
 			{"GET", "/api/v1/audit", "/api/v1/audit?limit=5", nil, want{none: 401, policy.RoleAuditor: 200, policy.RoleDPO: 200}},
 		}
 		covered := map[string]bool{}

@@ -49,7 +49,7 @@ type Server struct {
 func New(svc *kirjaamo.Service, st kirjaamo.Store, logger *slog.Logger) *Server {
 	s := &Server{Service: svc, Store: st, Logger: logger, Now: time.Now, TokenTTL: 12 * time.Hour,
 		limiter: newLimiter(10, time.Minute)}
-	s.routes = append(append(s.table(), s.retentionRoutes()...), s.recordingRoutes()...)
+	s.routes = append(append(append(s.table(), s.retentionRoutes()...), s.recordingRoutes()...), s.requestRoutes()...)
 	s.mux = http.NewServeMux()
 	for _, r := range s.routes {
 		s.mux.Handle(r.Method+" "+r.Path, s.wrap(r))
