@@ -111,6 +111,12 @@ func TestRowRules(t *testing.T) {
 		{"DirectionCaseInsensitive", func(c []string) { c[cDir] = "sis" }, ""},
 		{"StartNotATime", func(c []string) { c[cStart] = "2026-01-02 08:00" }, `column "Alkoi" (started_at): not a time in the format finnish`},
 		{"StartDateDoesNotExist", func(c []string) { c[cStart] = "31.2.2026 08.00.00" }, `not a time`},
+		{"SkippedSpringHourDoesNotExist", func(c []string) {
+			c[cStart] = "29.3.2026 03.30.00"
+			c[cAnswer] = ""
+			c[cNoticeAt] = ""
+			c[cNotice], c[cNoticeVer] = "", ""
+		}, `column "Alkoi" (started_at): not a time`},
 		{"FinnishTimeWithColons", func(c []string) { c[cStart] = "2.1.2026 8:00:00" }, ""},
 		{"FinnishTimeWithoutSeconds", func(c []string) { c[cStart] = "02.01.2026 08.00" }, ""},
 		{"DurationNotHMS", func(c []string) { c[cDur] = "75" }, `column "Kesto" (duration): not a duration of the form H:MM:SS`},

@@ -39,7 +39,15 @@ func timeParser(format string) (func(string, *time.Location) (time.Time, error),
 	}
 	return func(s string, loc *time.Location) (time.Time, error) {
 		t, err := time.ParseInLocation(format, s, loc)
-		return earliest(t, loc), err
+		if err != nil || t.Location() != loc {
+			return t, err // an error, or the layout carried an offset
+		}
+		// Read the wall clock again as UTC to check it exists in loc.
+		u, err := time.Parse(format, s)
+		if err != nil {
+			return t, err
+		}
+		return inZone(u, loc)
 	}, nil
 }
 
@@ -101,26 +109,39 @@ func parseFinnish(s string, loc *time.Location) (time.Time, error) {
 	if mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || sec > 59 {
 		return time.Time{}, errTime
 	}
-	t := time.Date(y, time.Month(mo), d, h, mi, sec, 0, loc)
-	if t.Day() != d { // 31.2. would roll over into March
-		return time.Time{}, errTime
-	}
-	return earliest(t, loc), nil
+	return local(y, time.Month(mo), d, h, mi, sec, 0, loc)
 }
 
 // earliest resolves a wall-clock time that occurs twice (the hour repeated
-// when daylight saving time ends) to the first of the two instants.
-// time.Date picks one without saying which; a call record must not move by
-// an hour depending on that.
-func earliest(t time.Time, loc *time.Location) time.Time {
+// when daylight saving time ends) to the first of the two instants, and
+// refuses one that does not occur at all (the hour skipped in spring):
+// time.Date picks either side without saying which, and a call record must
+// not move by an hour on that.
+func earliest(t time.Time, loc *time.Location) (time.Time, error) {
 	if t.Location() != loc {
-		return t // the input had its own offset
+		return t, nil // the input had its own offset
 	}
 	e := t.Add(-time.Hour)
 	if e.Hour() == t.Hour() && e.Minute() == t.Minute() && e.Second() == t.Second() && e.Day() == t.Day() {
-		return e
+		return e, nil
 	}
-	return t
+	return t, nil
+}
+
+// local builds a wall-clock time in loc, or fails if that wall-clock time
+// does not exist there.
+func local(y int, mo time.Month, d, h, mi, sec, ns int, loc *time.Location) (time.Time, error) {
+	t := time.Date(y, mo, d, h, mi, sec, ns, loc)
+	if t.Day() != d || t.Hour() != h || t.Minute() != mi { // 31.2., or a skipped hour
+		return time.Time{}, errTime
+	}
+	return earliest(t, loc)
+}
+
+// inZone reads a time parsed without an offset (as if UTC) as wall-clock
+// time in loc.
+func inZone(t time.Time, loc *time.Location) (time.Time, error) {
+	return local(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), loc)
 }
 
 func parseISO(s string, loc *time.Location) (time.Time, error) {
@@ -131,11 +152,11 @@ func parseISO(s string, loc *time.Location) (time.Time, error) {
 	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
 		return t, nil
 	}
-	if t, err := time.ParseInLocation("2006-01-02T15:04:05", s, loc); err == nil {
-		return earliest(t, loc), nil
+	if t, err := time.Parse("2006-01-02T15:04:05", s); err == nil {
+		return inZone(t, loc)
 	}
-	if t, err := time.ParseInLocation("2006-01-02T15:04", s, loc); err == nil {
-		return earliest(t, loc), nil
+	if t, err := time.Parse("2006-01-02T15:04", s); err == nil {
+		return inZone(t, loc)
 	}
 	return time.Time{}, errTime
 }
