@@ -11,16 +11,17 @@ import (
 // Error codes. They are few on purpose: each maps to one HTTP status and one
 // CLI exit behaviour, and clients branch on them.
 const (
-	EINVALID      = "invalid"      // bad input; Field names the offending field
-	ENOTFOUND     = "not_found"    // the record does not exist (or the caller may not know it does)
-	EUNAUTHORIZED = "unauthorized" // no or bad credentials
-	EFORBIDDEN    = "forbidden"    // authenticated, but the role or policy does not allow it
-	ECONFLICT     = "conflict"     // the request contradicts stored state (duplicate identifier, rule violated)
-	ETOOMANY      = "too_many"     // rate limited
-	EINTERNAL     = "internal"     // a bug or an infrastructure failure; details go to the log only
-	ETOOLARGE     = "too_large"    // request body over the limit
-	EUNAVAILABLE  = "unavailable"  // not ready (e.g. database down)
-	ENOSPACE      = "no_space"     // the blob store is full; nothing was stored
+	EINVALID       = "invalid"       // bad input; Field names the offending field
+	ENOTFOUND      = "not_found"     // the record does not exist (or the caller may not know it does)
+	EUNAUTHORIZED  = "unauthorized"  // no or bad credentials
+	EFORBIDDEN     = "forbidden"     // authenticated, but the role or policy does not allow it
+	ECONFLICT      = "conflict"      // the request contradicts stored state (duplicate identifier, rule violated)
+	ETOOMANY       = "too_many"      // rate limited
+	EINTERNAL      = "internal"      // a bug or an infrastructure failure; details go to the log only
+	ETOOLARGE      = "too_large"     // request body over the limit
+	EUNAVAILABLE   = "unavailable"   // not ready (e.g. database down)
+	ENOSPACE       = "no_space"      // the blob store is full; nothing was stored
+	EUNPROCESSABLE = "unprocessable" // well-formed but refused by a rule (an outbound e-mail with an identity code)
 )
 
 // Error is a domain error safe to show to a client. Message must never

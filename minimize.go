@@ -82,7 +82,8 @@ func (s *Service) minimize(reg *policy.Register, text string) (string, ContentFl
 	return string(out), flags, mentions, nil
 }
 
-func (f *ContentFlags) merge(o ContentFlags) {
+// Merge adds o's findings to f.
+func (f *ContentFlags) Merge(o ContentFlags) {
 	for _, t := range o.Found {
 		if !slices.Contains(f.Found, t) {
 			f.Found = append(f.Found, t)

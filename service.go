@@ -255,8 +255,30 @@ func (s *Service) UpdateSubject(ctx context.Context, id string, p *SubjectPatch)
 	if err != nil {
 		return nil, err
 	}
+	// Art. 19: recipients of the subject's data hear of a rectification.
+	if changed := p.rectified(); len(changed) > 0 {
+		if err := s.notifyRectification(ctx, sub.ID, changed); err != nil {
+			return nil, err
+		}
+	}
 	sub.IdentityCode = maskIfSet(sub.IdentityCode)
 	return sub, nil
+}
+
+// rectified lists the personal fields a patch changes (not retention events).
+func (p *SubjectPatch) rectified() []string {
+	var out []string
+	for _, f := range []struct {
+		name string
+		set  bool
+	}{{"first_name", p.FirstName != nil}, {"last_name", p.LastName != nil}, {"name", p.Name != nil}, {"identity_code", p.IdentityCode != nil},
+		{"business_id", p.BusinessID != nil}, {"customer_number", p.CustomerNumber != nil}, {"birth_date", p.BirthDate != nil},
+		{"emails", p.Emails != nil}, {"phones", p.Phones != nil}, {"address", p.Address != nil}} {
+		if f.set {
+			out = append(out, f.name)
+		}
+	}
+	return out
 }
 
 // SubjectQuery holds search criteria.
@@ -478,7 +500,8 @@ func (s *Service) CreateContact(ctx context.Context, c *Contact) error {
 		if err != nil {
 			return err
 		}
-		c.Content, c.Flags, c.Mentions = &text, flags, mentions
+		c.Content, c.Mentions = &text, mentions
+		c.Flags.Merge(flags)
 	}
 	for i := range c.Messages {
 		m := &c.Messages[i]
@@ -487,7 +510,7 @@ func (s *Service) CreateContact(ctx context.Context, c *Contact) error {
 			return err
 		}
 		m.Text, m.At = text, m.At.UTC()
-		c.Flags.merge(flags)
+		c.Flags.Merge(flags)
 		for _, k := range mentions {
 			if !slices.Contains(c.Mentions, k) {
 				c.Mentions = append(c.Mentions, k)
@@ -500,7 +523,7 @@ func (s *Service) CreateContact(ctx context.Context, c *Contact) error {
 			return err
 		}
 		c.Title = title
-		c.Flags.merge(flags)
+		c.Flags.Merge(flags)
 		for _, m := range mentions {
 			if !slices.Contains(c.Mentions, m) {
 				c.Mentions = append(c.Mentions, m)

@@ -108,6 +108,7 @@ type Store interface {
 
 	DocumentStore
 	RequestStore
+	DisclosureStore
 
 	Ping(ctx context.Context) error
 	Close() error

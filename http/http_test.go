@@ -241,6 +241,20 @@ func TestAuthorizationMatrix(t *testing.T) {
 			{"PATCH", "/api/v1/requests/{id}", "/api/v1/requests/" + kirjaamo.NewID(time.Now()), func() any { return kirjaamo.RequestChange{Start: true} },
 				want{none: 401, policy.RoleDPO: 404}}, // the DPO reaches the lookup
 			{"GET", "/api/v1/requests/{id}/discovery", "/api/v1/requests/" + kirjaamo.NewID(time.Now()) + "/discovery", nil, want{none: 401, policy.RoleDPO: 404}},
+			{"POST", "/api/v1/emails", "/api/v1/emails", func() any {
+				return "From: asiakas@example.com\r\nSubject: Kysymys\r\n\r\nHei, milloin päätös tulee?\r\n"
+			}, writers(201)},
+			{"POST", "/api/v1/emails/outbound-check", "/api/v1/emails/outbound-check", func() any { return khttp.OutboundCheckRequest{Text: "Hei, päätös on tehty."} }, authenticated(200)},
+			{"POST", "/api/v1/disclosures", "/api/v1/disclosures", func() any {
+				return kirjaamo.Disclosure{SubjectID: subj.ID, Recipient: "Kela", LegalBasis: "laki", Categories: []string{"yhteystiedot"}, Verification: "callback_official_number"}
+			}, want{none: 401, policy.RoleSupervisor: 201, policy.RoleDPO: 201}},
+			{"GET", "/api/v1/subjects/{id}/disclosures", "/api/v1/subjects/" + subj.ID + "/disclosures", nil, want{none: 401, policy.RoleSupervisor: 200, policy.RoleDPO: 200, policy.RoleAuditor: 200}},
+			{"GET", "/api/v1/notifications", "/api/v1/notifications", nil, want{none: 401, policy.RoleDPO: 200}},
+			{"POST", "/api/v1/incidents", "/api/v1/incidents", func() any {
+				return kirjaamo.Incident{Description: "Asiakirja tulostui väärään tulostimeen.", AffectedSubjects: 1}
+			}, authenticated(201)},
+			{"GET", "/api/v1/incidents", "/api/v1/incidents", nil, want{none: 401, policy.RoleDPO: 200, policy.RoleAuditor: 200}},
+			{"PATCH", "/api/v1/incidents/{id}", "/api/v1/incidents/" + kirjaamo.NewID(time.Now()), func() any { return kirjaamo.IncidentChange{Risk: "none"} }, want{none: 401, policy.RoleDPO: 404}},
 			{"GET", "/api/v1/audit", "/api/v1/audit?limit=5", nil, want{none: 401, policy.RoleAuditor: 200, policy.RoleDPO: 200}},
 		}
 		covered := map[string]bool{}

@@ -50,6 +50,7 @@ func New(svc *kirjaamo.Service, st kirjaamo.Store, logger *slog.Logger) *Server 
 	s := &Server{Service: svc, Store: st, Logger: logger, Now: time.Now, TokenTTL: 12 * time.Hour,
 		limiter: newLimiter(10, time.Minute)}
 	s.routes = append(append(append(s.table(), s.retentionRoutes()...), s.recordingRoutes()...), s.requestRoutes()...)
+	s.routes = append(append(s.routes, s.emailRoutes()...), s.dsrRoutes()...)
 	s.mux = http.NewServeMux()
 	for _, r := range s.routes {
 		s.mux.Handle(r.Method+" "+r.Path, s.wrap(r))
@@ -179,16 +180,17 @@ func (s *Server) authenticate(r *http.Request) (*kirjaamo.User, error) {
 
 // statusOf maps error codes to HTTP statuses: the one table of it.
 var statusOf = map[string]int{
-	kirjaamo.EINVALID:      http.StatusBadRequest,
-	kirjaamo.EUNAUTHORIZED: http.StatusUnauthorized,
-	kirjaamo.EFORBIDDEN:    http.StatusForbidden,
-	kirjaamo.ENOTFOUND:     http.StatusNotFound,
-	kirjaamo.ECONFLICT:     http.StatusConflict,
-	kirjaamo.ETOOLARGE:     http.StatusRequestEntityTooLarge,
-	kirjaamo.ETOOMANY:      http.StatusTooManyRequests,
-	kirjaamo.EUNAVAILABLE:  http.StatusServiceUnavailable,
-	kirjaamo.ENOSPACE:      http.StatusInsufficientStorage,
-	kirjaamo.EINTERNAL:     http.StatusInternalServerError,
+	kirjaamo.EINVALID:       http.StatusBadRequest,
+	kirjaamo.EUNAUTHORIZED:  http.StatusUnauthorized,
+	kirjaamo.EFORBIDDEN:     http.StatusForbidden,
+	kirjaamo.ENOTFOUND:      http.StatusNotFound,
+	kirjaamo.ECONFLICT:      http.StatusConflict,
+	kirjaamo.ETOOLARGE:      http.StatusRequestEntityTooLarge,
+	kirjaamo.ETOOMANY:       http.StatusTooManyRequests,
+	kirjaamo.EUNAVAILABLE:   http.StatusServiceUnavailable,
+	kirjaamo.ENOSPACE:       http.StatusInsufficientStorage,
+	kirjaamo.EUNPROCESSABLE: http.StatusUnprocessableEntity,
+	kirjaamo.EINTERNAL:      http.StatusInternalServerError,
 }
 
 // ErrorBody is the one error shape of the API.

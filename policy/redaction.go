@@ -18,9 +18,13 @@ var PIITypes = []string{"fi_personal_identity_code", "fi_business_id", "iban", "
 // RedactionOperators are the operators a redaction rule may use.
 var RedactionOperators = []string{"redact", "mask", "hash", "keep"}
 
-// DefaultRedaction applies where a register sets none: identity codes,
-// payment cards and IBANs never stay in free text; the rest is kept.
-var DefaultRedaction = Redaction{"fi_personal_identity_code": "redact", "payment_card": "redact", "iban": "redact"}
+// DefaultRedaction applies to every type a register's rules do not name:
+// identity codes, payment cards, IBANs and special-category words never
+// stay in free text (seed 000 §2–§3: store only what is needed, special
+// categories need extra care; an e-mail with them is stored redacted); the
+// rest is kept. A register names a type to decide otherwise (seed 002's
+// chats keep special-category words).
+var DefaultRedaction = Redaction{"fi_personal_identity_code": "redact", "payment_card": "redact", "iban": "redact", "special_category": "redact"}
 
 // Operator returns the operator for a PII type in a register: its own rule,
 // else the default (so a register that names only e-mail addresses still
