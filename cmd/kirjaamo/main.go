@@ -41,6 +41,7 @@ commands:
   policy diff    list the changes between two policies that alter the privacy notice
   notice         render the privacy notice (Markdown or HTML, fi/sv/en)
   ropa           write the record of processing activities (GDPR art. 30(1), CSV or Markdown)
+  import calls   import a PBX call-detail CSV (all or nothing; --skip-bad)
   sweep          delete every part whose retention has ended (--dry-run: count only)
   retention report  what will be deleted in the coming days, and what is held
   scan           find personal data in text (see kirjaamo scan -h)
@@ -76,6 +77,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return noticeCmd(rest, stdout, stderr)
 	case cmd == "ropa":
 		return ropaCmd(rest, stdout, stderr)
+	case cmd == "import" && two("calls"):
+		return importCallsCmd(rest[1:], stdout, stderr)
 	case cmd == "sweep":
 		return sweepCmd(rest, stdout, stderr)
 	case cmd == "retention" && two("report"):
