@@ -41,6 +41,7 @@ type Server struct {
 	ScanKey []byte
 
 	limiter *limiter
+	tokens  tokenCache
 	mux     *http.ServeMux
 	routes  []Route
 }
@@ -175,7 +176,17 @@ func (s *Server) authenticate(r *http.Request) (*kirjaamo.User, error) {
 	if !ok || token == "" {
 		return nil, kirjaamo.Errorf(kirjaamo.EUNAUTHORIZED, "missing bearer token")
 	}
-	return s.Store.UserByToken(r.Context(), kirjaamo.HashToken(strings.TrimSpace(token)), s.Now())
+	hash := kirjaamo.HashToken(strings.TrimSpace(token))
+	now := s.Now()
+	if u := s.tokens.get(hash, now); u != nil {
+		return u, nil
+	}
+	u, err := s.Store.UserByToken(r.Context(), hash, now)
+	if err != nil {
+		return nil, err
+	}
+	s.tokens.put(hash, u, now)
+	return u, nil
 }
 
 // statusOf maps error codes to HTTP statuses: the one table of it.

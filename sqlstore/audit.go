@@ -14,12 +14,19 @@ import (
 // connection and process on the head row, so the chain stays one chain; the
 // head is read as late as possible in the transaction to keep that lock
 // short.
+//
+// In a group-commit batch (SQLite, one writer) the head is read once per
+// batch and kept in the transaction; the batch writes it back once before
+// its commit, and a job rolled back to its savepoint restores it.
 func (t *tx) appendAudit(evs ...*kirjaamo.AuditEvent) error {
-	var seq int64
-	var hash []byte
-	if err := t.queryRow("SELECT seq, hash FROM audit_head WHERE id = 1"+t.db.d.ForUpdate).Scan(&seq, &hash); err != nil {
-		return err
+	if t.head == nil {
+		var h chainHead
+		if err := t.queryRow("SELECT seq, hash FROM audit_head WHERE id = 1"+t.db.d.ForUpdate).Scan(&h.seq, &h.hash); err != nil {
+			return err
+		}
+		t.head = &h
 	}
+	seq, hash := t.head.seq, t.head.hash
 	key := t.db.keys.AuditKey()
 	for _, ev := range evs {
 		ev.Link(key, seq, hash)
@@ -38,8 +45,20 @@ func (t *tx) appendAudit(evs ...*kirjaamo.AuditEvent) error {
 		}
 		seq, hash = ev.Seq, ev.Hash
 	}
+	t.head.seq, t.head.hash = seq, hash
+	if t.batched {
+		return nil // written once by the batch (flushHead)
+	}
+	return t.flushHead()
+}
+
+// flushHead writes the chain head with its MAC.
+func (t *tx) flushHead() error {
+	if t.head == nil {
+		return nil
+	}
 	_, err := t.exec(`UPDATE audit_head SET seq = ?, hash = ?, mac = ? WHERE id = 1`,
-		seq, hash, kirjaamo.HeadMAC(key, seq, hash))
+		t.head.seq, t.head.hash, kirjaamo.HeadMAC(t.db.keys.AuditKey(), t.head.seq, t.head.hash))
 	return err
 }
 

@@ -165,6 +165,15 @@ type tx struct {
 	*sql.Tx
 	db  *DB
 	ctx context.Context
+	// head, in a group-commit batch, is the audit chain head as the batch
+	// has moved it: read once, written once before the commit (batched).
+	head    *chainHead
+	batched bool
+}
+
+type chainHead struct {
+	seq  int64
+	hash []byte
 }
 
 // stmt returns the cached prepared statement for query bound to the

@@ -128,7 +128,7 @@ func (db *DB) runBatch(batch []*job) {
 		}
 		return
 	}
-	t := &tx{Tx: sqltx, db: db, ctx: ctx}
+	t := &tx{Tx: sqltx, db: db, ctx: ctx, batched: true}
 	for i, j := range batch {
 		if err := j.ctx.Err(); err != nil {
 			results[i] = err
@@ -138,8 +138,14 @@ func (db *DB) runBatch(batch []*job) {
 			results[i] = err
 			continue
 		}
+		var saved *chainHead
+		if t.head != nil {
+			h := *t.head
+			saved = &h
+		}
 		err := runJob(t, j.fn)
 		if err != nil {
+			t.head = saved // the job's audit events are rolled back with it
 			if _, rerr := t.exec("ROLLBACK TO job"); rerr != nil {
 				// The transaction is unusable: fail the whole batch.
 				sqltx.Rollback()
@@ -154,7 +160,13 @@ func (db *DB) runBatch(batch []*job) {
 		}
 		results[i] = err
 	}
-	if err := sqltx.Commit(); err != nil {
+	err = t.flushHead()
+	if err == nil {
+		err = sqltx.Commit()
+	} else {
+		sqltx.Rollback()
+	}
+	if err != nil {
 		for _, j := range batch {
 			j.done <- db.d.Translate(err)
 		}
