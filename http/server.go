@@ -51,7 +51,7 @@ func New(svc *kirjaamo.Service, st kirjaamo.Store, logger *slog.Logger) *Server 
 	s := &Server{Service: svc, Store: st, Logger: logger, Now: time.Now, TokenTTL: 12 * time.Hour,
 		limiter: newLimiter(10, time.Minute)}
 	s.routes = append(append(append(s.table(), s.retentionRoutes()...), s.recordingRoutes()...), s.requestRoutes()...)
-	s.routes = append(append(s.routes, s.emailRoutes()...), s.dsrRoutes()...)
+	s.routes = append(append(append(s.routes, s.emailRoutes()...), s.dsrRoutes()...), s.exportRoute())
 	s.mux = http.NewServeMux()
 	for _, r := range s.routes {
 		s.mux.Handle(r.Method+" "+r.Path, s.wrap(r))
