@@ -63,6 +63,14 @@ type Store interface {
 	// Statistics counts anonymous statistics rows by register, topic,
 	// country and status for days in [from, to).
 	Statistics(ctx context.Context, from, to time.Time) ([]StatisticsCount, error)
+	// Erase destroys the given parts as the sweeper would, writes the
+	// erased identifiers' blind indexes to the erasure ledger, and the
+	// audit event, in one transaction.
+	Erase(ctx context.Context, parts []PartRef, ledger []SubjectKey, requestID string, at time.Time, ev *AuditEvent) error
+	// ReplayErasures erases every subject (and its contacts that no hold
+	// keeps) whose identifiers are in the erasure ledger; it returns how
+	// many subjects it erased.
+	ReplayErasures(ctx context.Context, now time.Time, ev *AuditEvent) (int, error)
 	// ContactInfo returns a contact's kind, register, notice and whether it
 	// has a recording: no personal data, not audited. ENOTFOUND.
 	ContactInfo(ctx context.Context, id string) (*ContactInfo, error)

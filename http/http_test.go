@@ -256,6 +256,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 			{"GET", "/api/v1/incidents", "/api/v1/incidents", nil, want{none: 401, policy.RoleDPO: 200, policy.RoleAuditor: 200}},
 			{"PATCH", "/api/v1/incidents/{id}", "/api/v1/incidents/" + kirjaamo.NewID(time.Now()), func() any { return kirjaamo.IncidentChange{Risk: "none"} }, want{none: 401, policy.RoleDPO: 404}},
 			{"GET", "/api/v1/requests/{id}/export", "/api/v1/requests/" + kirjaamo.NewID(time.Now()) + "/export", nil, want{none: 401, policy.RoleDPO: 404}},
+			{"POST", "/api/v1/requests/{id}/erasure", "/api/v1/requests/" + kirjaamo.NewID(time.Now()) + "/erasure", func() any { return khttp.ErasureRequest{Preview: true} }, want{none: 401, policy.RoleDPO: 404}},
 			{"GET", "/api/v1/audit", "/api/v1/audit?limit=5", nil, want{none: 401, policy.RoleAuditor: 200, policy.RoleDPO: 200}},
 		}
 		covered := map[string]bool{}

@@ -29,6 +29,8 @@ func (s *Server) requestRoutes() []Route {
 			Query: map[string]string{"open": "true for open requests only"}, Response: RequestList{}, Status: 200, Handler: s.requests},
 		{Method: "PATCH", Path: "/api/v1/requests/{id}", Summary: "Verify identity, extend the deadline (≤ 2 months, with reason), assign, start, decide, close (DPO)",
 			Request: kirjaamo.RequestChange{}, Response: kirjaamo.Request{}, Status: 200, Handler: s.changeRequest},
+		{Method: "POST", Path: "/api/v1/requests/{id}/erasure", Summary: "Decide an erasure request: each part erased or kept with its legal reason, and the written decision (preview: true decides nothing) (DPO)",
+			Request: ErasureRequest{}, Response: kirjaamo.ErasureDecision{}, Status: 200, Handler: s.erase},
 		{Method: "GET", Path: "/api/v1/requests/{id}/discovery", Summary: "Everything held on the request's subject across every register, incl. transcripts that only mention them (DPO, after identity verification)",
 			Response: kirjaamo.Discovery{}, Status: 200, Handler: s.discovery},
 	}
@@ -85,6 +87,24 @@ func (s *Server) changeRequest(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) discovery(w http.ResponseWriter, r *http.Request) error {
 	d, err := s.Service.Discover(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, d)
+	return nil
+}
+
+// ErasureRequest is the body of POST /api/v1/requests/{id}/erasure.
+type ErasureRequest struct {
+	Preview bool `json:"preview"`
+}
+
+func (s *Server) erase(w http.ResponseWriter, r *http.Request) error {
+	var in ErasureRequest
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	d, err := s.Service.Erase(r.Context(), r.PathValue("id"), in.Preview)
 	if err != nil {
 		return err
 	}

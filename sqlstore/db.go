@@ -69,17 +69,18 @@ type Dialect struct {
 
 // DB is a Store over a database/sql connection.
 type DB struct {
-	w, r    *sql.DB // writer and reader pools (the same pool on PostgreSQL)
-	d       Dialect
-	keys    *keys.Ring
-	mu      sync.Mutex
-	stmts   map[string]*sql.Stmt
-	pending map[string]bool
-	rstmts  map[string]*sql.Stmt
-	qs      sync.Map // query → rebound query
-	g       *groupCommit
-	ck      *sql.DB
-	blobs   BlobDeleter
+	w, r       *sql.DB // writer and reader pools (the same pool on PostgreSQL)
+	d          Dialect
+	keys       *keys.Ring
+	mu         sync.Mutex
+	stmts      map[string]*sql.Stmt
+	pending    map[string]bool
+	rstmts     map[string]*sql.Stmt
+	qs         sync.Map // query → rebound query
+	g          *groupCommit
+	ck         *sql.DB
+	blobs      BlobDeleter
+	ledgerFile string
 }
 
 var _ kirjaamo.Store = (*DB)(nil)

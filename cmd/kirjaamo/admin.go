@@ -160,3 +160,25 @@ func policyCheckCmd(args []string, stdout, stderr io.Writer) int {
 func scanCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return scancli.Main(args, stdin, stdout, stderr)
 }
+
+func erasureReplayCmd(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("erasure replay", stderr)
+	var c config
+	c.storeFlags(fs)
+	fs.BoolVar(&c.migrate, "migrate", true, "apply pending migrations first")
+	if err := parse(fs, args); err != nil {
+		return 2
+	}
+	ctx := context.Background()
+	db, _, err := c.open(ctx)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	defer db.Close()
+	n, err := kirjaamo.ReplayErasures(ctx, db, time.Now().UTC())
+	if err != nil {
+		return fail(stderr, err)
+	}
+	fmt.Fprintf(stdout, "erased %d subjects again from the erasure ledger\n", n)
+	return 0
+}

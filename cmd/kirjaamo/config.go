@@ -79,6 +79,7 @@ func (c *config) open(ctx context.Context) (*sqlstore.DB, *keys.Ring, error) {
 		return nil, nil, err
 	}
 	db.SetBlobs(blobs)
+	db.SetLedgerFile(filepath.Join(c.data, "erasure-ledger.jsonl"))
 	c.blobs = blobs
 	if c.skipMigrations {
 		return db, ring, nil

@@ -79,6 +79,14 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 			return fail(stderr, err)
 		}
 	}
+	// A database restored from a backup must not bring back people erased
+	// on request since: the ledger (kept outside the database) is replayed
+	// at every start.
+	if n, err := kirjaamo.ReplayErasures(ctx, db, time.Now().UTC()); err != nil {
+		return fail(stderr, err)
+	} else if n > 0 {
+		logger.Info("erasure ledger replayed", "subjects", n)
+	}
 	// Publish the notice if the policy changed it, so /privacy serves dated
 	// versions and the one a person saw can be shown later.
 	if n, err := notice.Publish(ctx, db, pol, time.Now().UTC()); err != nil {
