@@ -155,6 +155,10 @@ func (s *Service) Subject(ctx context.Context, id string, reveal bool) (*Subject
 		return nil, Errorf(ENOTFOUND, "subject not found")
 	}
 	sub, err := s.Store.Subject(ctx, id, func(sub *Subject) (*AuditEvent, error) {
+		if sub.Restricted && !canSeeRestricted(a.User.Role) {
+			return s.event(a, action, OutcomeDenied, reg.ID, ids, ids, "restricted (art. 18)"),
+				Errorf(EFORBIDDEN, "the processing of this person's data is restricted (GDPR art. 18); only the data protection officer may see it")
+		}
 		return s.event(a, action, OutcomeOK, reg.ID, ids, ids, ""), nil
 	})
 	if err != nil {
@@ -243,6 +247,10 @@ func (s *Service) UpdateSubject(ctx context.Context, id string, p *SubjectPatch)
 		return nil, Errorf(ENOTFOUND, "subject not found")
 	}
 	sub, err := s.Store.UpdateSubject(ctx, id, func(sub *Subject) (*AuditEvent, error) {
+		if sub.Restricted {
+			return s.event(a, ActionUpdate, OutcomeDenied, reg.ID, ids, ids, "restricted (art. 18)"),
+				Errorf(ECONFLICT, "the processing of this person's data is restricted (GDPR art. 18); lift the restriction first")
+		}
 		changed := p.apply(sub)
 		if err := sub.Validate(); err != nil {
 			return nil, err
@@ -420,10 +428,13 @@ func (s *Service) SearchSubjects(ctx context.Context, q *SubjectQuery) ([]*Subje
 	if ev, err := s.check(a, reg, policy.ActionRead, ActionSearch, nil, nil); err != nil {
 		return nil, s.refuse(ctx, ev, err)
 	}
+	visible := func(sub *Subject) bool { return !sub.Restricted || canSeeRestricted(a.User.Role) }
 	out, err := s.Store.FindSubjects(ctx, keys, MaxSearchResults, func(found []*Subject) (*AuditEvent, error) {
-		ids := make([]string, len(found))
-		for i, f := range found {
-			ids[i] = f.ID
+		var ids []string
+		for _, f := range found {
+			if visible(f) {
+				ids = append(ids, f.ID)
+			}
 		}
 		return s.event(a, ActionSearch, OutcomeOK, reg.ID, ids, ids,
 			fmt.Sprintf("%s; matches: %d", s.criteriaDetail(keys), len(found))), nil
@@ -431,10 +442,15 @@ func (s *Service) SearchSubjects(ctx context.Context, q *SubjectQuery) ([]*Subje
 	if err != nil {
 		return nil, err
 	}
+	// Restricted subjects are left out of ordinary searches (art. 18).
+	shown := out[:0]
 	for _, sub := range out {
-		sub.IdentityCode = maskIfSet(sub.IdentityCode)
+		if visible(sub) {
+			sub.IdentityCode = maskIfSet(sub.IdentityCode)
+			shown = append(shown, sub)
+		}
 	}
-	return out, nil
+	return shown, nil
 }
 
 // CreateContact stores a contact in the register the policy gives its kind
@@ -598,6 +614,12 @@ func (s *Service) SubjectContacts(ctx context.Context, subjectID string) ([]*Con
 	}
 	if !ValidID(subjectID) {
 		return nil, Errorf(ENOTFOUND, "subject not found")
+	}
+	if restricted, err := s.Store.SubjectRestricted(ctx, subjectID); err != nil {
+		return nil, err
+	} else if restricted && !canSeeRestricted(a.User.Role) {
+		return nil, s.refuse(ctx, s.event(a, ActionRead, OutcomeDenied, "", nil, ids, "restricted (art. 18)"),
+			Errorf(EFORBIDDEN, "the processing of this person's data is restricted (GDPR art. 18); only the data protection officer may see it"))
 	}
 	now := s.now()
 	visible := func(c *Contact) bool {

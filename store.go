@@ -71,6 +71,17 @@ type Store interface {
 	// keeps) whose identifiers are in the erasure ledger; it returns how
 	// many subjects it erased.
 	ReplayErasures(ctx context.Context, now time.Time, ev *AuditEvent) (int, error)
+	// SubjectRestricted reports whether a subject's processing is
+	// restricted (no personal data). ENOTFOUND.
+	SubjectRestricted(ctx context.Context, id string) (bool, error)
+	// CreateOptOut records an opt-out change with its audit event.
+	CreateOptOut(ctx context.Context, o *OptOut, ev *AuditEvent) error
+	// OptOuts lists a subject's opt-out history, newest first.
+	OptOuts(ctx context.Context, subjectID string) ([]*OptOut, error)
+	// MarketingAudience lists subjects with an e-mail, no active
+	// direct-marketing opt-out and no restriction, at most limit, with the
+	// export's audit event.
+	MarketingAudience(ctx context.Context, limit int, event func([]AudienceMember) *AuditEvent) ([]AudienceMember, error)
 	// ContactInfo returns a contact's kind, register, notice and whether it
 	// has a recording: no personal data, not audited. ENOTFOUND.
 	ContactInfo(ctx context.Context, id string) (*ContactInfo, error)

@@ -159,6 +159,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	eachBackend(t, func(t *testing.T, open func(testing.TB, *keys.Ring) *sqlstore.DB) {
 		e := newEnv(t, open, seed002)
 		subj := e.newPerson(policy.RoleAgent)
+		other := e.newPerson(policy.RoleAgent)
 		call := e.newCall(policy.RoleAgent, subj.ID)
 		recorded := e.newRecordedCall(subj.ID, []byte("RIFF synthetic audio"))
 
@@ -257,6 +258,11 @@ func TestAuthorizationMatrix(t *testing.T) {
 			{"PATCH", "/api/v1/incidents/{id}", "/api/v1/incidents/" + kirjaamo.NewID(time.Now()), func() any { return kirjaamo.IncidentChange{Risk: "none"} }, want{none: 401, policy.RoleDPO: 404}},
 			{"GET", "/api/v1/requests/{id}/export", "/api/v1/requests/" + kirjaamo.NewID(time.Now()) + "/export", nil, want{none: 401, policy.RoleDPO: 404}},
 			{"POST", "/api/v1/requests/{id}/erasure", "/api/v1/requests/" + kirjaamo.NewID(time.Now()) + "/erasure", func() any { return khttp.ErasureRequest{Preview: true} }, want{none: 401, policy.RoleDPO: 404}},
+			{"POST", "/api/v1/subjects/{id}/restriction", "/api/v1/subjects/" + other.ID + "/restriction", func() any { return khttp.RestrictionRequest{Restricted: false} }, want{none: 401, policy.RoleDPO: 200}},
+			{"POST", "/api/v1/subjects/{id}/opt-outs", "/api/v1/subjects/" + subj.ID + "/opt-outs", func() any { return khttp.OptOutRequest{Kind: "profiling", Active: true} },
+				want{none: 401, policy.RoleAgent: 201, policy.RoleSupervisor: 201, policy.RoleDPO: 201}},
+			{"GET", "/api/v1/subjects/{id}/opt-outs", "/api/v1/subjects/" + subj.ID + "/opt-outs", nil, readers},
+			{"GET", "/api/v1/marketing/audience", "/api/v1/marketing/audience", nil, want{none: 401, policy.RoleSupervisor: 200, policy.RoleDPO: 200}},
 			{"GET", "/api/v1/audit", "/api/v1/audit?limit=5", nil, want{none: 401, policy.RoleAuditor: 200, policy.RoleDPO: 200}},
 		}
 		covered := map[string]bool{}
