@@ -1,57 +1,20 @@
 package http
 
 import (
-	"archive/zip"
-	"encoding/json"
-	"html/template"
-	"io"
 	"net/http"
 	"slices"
-	"time"
 
 	"github.com/kirjaamo/kirjaamo"
-	"github.com/kirjaamo/kirjaamo/blob"
+	"github.com/kirjaamo/kirjaamo/export"
 	"github.com/kirjaamo/kirjaamo/notice"
 )
-
-var reportText = map[string]map[string]string{
-	"fi": {"title": "Sinusta tallennetut tiedot", "subject": "Perustiedot", "contacts": "Yhteydenotot", "mentions": "Muut asiakirjat, joissa tietosi mainitaan",
-		"consents": "Suostumukset", "holds": "Säilytystä jatkavat syyt", "disclosures": "Luovutukset", "consultations": "Tietojesi käsittelykerrat (aika, tarkoitus, rooli)",
-		"notice": "Käsittelyn tarkoitukset, tietoryhmät, vastaanottajat, säilytysajat, oikeutesi ja oikeus tehdä valitus tietosuojavaltuutetulle: katso tietosuojaseloste (privacy-notice.html)."},
-	"sv": {"title": "Uppgifter som lagrats om dig", "subject": "Grunduppgifter", "contacts": "Kontakter", "mentions": "Andra handlingar där dina uppgifter nämns",
-		"consents": "Samtycken", "holds": "Skäl till fortsatt lagring", "disclosures": "Utlämnanden", "consultations": "Behandlingar av dina uppgifter (tid, ändamål, roll)",
-		"notice": "Ändamål, kategorier, mottagare, lagringstider, dina rättigheter och rätten att klaga hos dataombudsmannen: se dataskyddsbeskrivningen (privacy-notice.html)."},
-	"en": {"title": "Data held about you", "subject": "Basic details", "contacts": "Contacts", "mentions": "Other records that mention your details",
-		"consents": "Consents", "holds": "Reasons data is kept longer", "disclosures": "Disclosures", "consultations": "Consultations of your data (time, purpose, role)",
-		"notice": "Purposes, categories, recipients, retention, your rights and the right to complain to the Data Protection Ombudsman: see the privacy notice (privacy-notice.html)."},
-}
-
-var reportTmpl = template.Must(template.New("report").Funcs(template.FuncMap{
-	"date": func(t time.Time) string { return t.Format("2.1.2006 15.04") },
-}).Parse(`<!doctype html><html lang="{{.Lang}}"><head><meta charset="utf-8"><title>{{.T.title}}</title>
-<style>body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#111}table{border-collapse:collapse;width:100%}td,th{border:1px solid #999;padding:.3rem;text-align:left;vertical-align:top}h2{margin-top:2rem}@media print{body{margin:0}}</style></head><body>
-<h1>{{.T.title}}</h1><p>{{.X.GeneratedAt | date}} · {{.X.Request.ID}}</p><p>{{.T.notice}}</p>
-<h2>{{.T.subject}}</h2><table>
-{{with .X.Subject}}<tr><th>Nimi / Namn / Name</th><td>{{.FirstName}} {{.LastName}}{{.Name}}</td></tr>
-{{if .IdentityCode}}<tr><th>Henkilötunnus</th><td>{{.IdentityCode}}</td></tr>{{end}}
-{{if .BirthDate}}<tr><th>Syntymäaika</th><td>{{.BirthDate}}</td></tr>{{end}}
-{{range .Emails}}<tr><th>E-mail</th><td>{{.}}</td></tr>{{end}}{{range .Phones}}<tr><th>Puhelin / Telefon / Phone</th><td>{{.}}</td></tr>{{end}}
-{{with .Address}}<tr><th>Osoite / Adress / Address</th><td>{{.Street}}, {{.PostalCode}} {{.City}}</td></tr>{{end}}{{end}}</table>
-<h2>{{.T.contacts}}</h2><table>{{range .X.Contacts}}<tr><td>{{if .StartedAt}}{{date .StartedAt}}{{end}}</td><td>{{.Register}} / {{.Kind}}</td><td>{{.Title}}{{with .Content}}<p>{{.}}</p>{{end}}{{range .Messages}}<p><b>{{.Sender}}</b>: {{.Text}}</p>{{end}}{{with .Recording}}<p>{{.}}</p>{{end}}</td></tr>{{end}}</table>
-{{if .X.Mentions}}<h2>{{.T.mentions}}</h2><table>{{range .X.Mentions}}<tr><td>{{.Register}} / {{.Kind}}</td><td>{{with .Content}}{{.}}{{end}}</td></tr>{{end}}</table>{{end}}
-{{if .X.Consents}}<h2>{{.T.consents}}</h2><table>{{range .X.Consents}}<tr><td>{{.Purpose}}</td><td>{{date .GivenAt}}</td><td>{{with .WithdrawnAt}}{{date .}}{{end}}</td></tr>{{end}}</table>{{end}}
-{{if .X.Holds}}<h2>{{.T.holds}}</h2><table>{{range .X.Holds}}<tr><td>{{.Reason}}</td><td>{{date .CreatedAt}}</td></tr>{{end}}</table>{{end}}
-{{if .X.Disclosures}}<h2>{{.T.disclosures}}</h2><table>{{range .X.Disclosures}}<tr><td>{{date .At}}</td><td>{{.Recipient}}</td><td>{{.LegalBasis}}</td></tr>{{end}}</table>{{end}}
-<h2>{{.T.consultations}}</h2><table>{{range .X.Consultations}}<tr><td>{{date .At}}</td><td>{{.Action}}</td><td>{{.Purpose}}</td><td>{{.Role}}</td></tr>{{end}}</table>
-</body></html>`))
 
 func (s *Server) exportRoute() Route {
 	return Route{Method: "GET", Path: "/api/v1/requests/{id}/export", Summary: "The access or portability export as a ZIP: data.json (schema " + kirjaamo.ExportSchema + "), decrypted recordings, report.html and the privacy notice (DPO, after identity verification)",
 		Query: map[string]string{"lang": "fi (default), sv or en"}, Status: 200, Handler: s.export}
 }
 
-// export streams the ZIP: nothing is held whole in memory (recordings are
-// decrypted chunk by chunk into their entries).
+// export streams the ZIP (package export): nothing is held whole in memory.
 func (s *Server) export(w http.ResponseWriter, r *http.Request) error {
 	lang := r.URL.Query().Get("lang")
 	if lang == "" {
@@ -60,67 +23,16 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request) error {
 	if !slices.Contains(notice.Languages(), lang) {
 		return kirjaamo.FieldError("lang", "lang must be fi, sv or en")
 	}
-	x, err := s.Service.BuildExport(r.Context(), r.PathValue("id"))
-	if err != nil {
-		return err
+	started := false
+	err := export.Write(r.Context(), w, s.Service, s.Blobs, s.Keys, r.PathValue("id"), lang, func(x *kirjaamo.Export) {
+		started = true
+		w.Header().Set("Content-Type", "application/zip")
+		w.Header().Set("Content-Disposition", `attachment; filename="kirjaamo-export-`+x.Request.ID+`.zip"`)
+	})
+	if err != nil && started {
+		// The archive is half sent: the client sees a broken ZIP.
+		s.Logger.Error("export interrupted", "request_id", kirjaamo.AccessFrom(r.Context()).RequestID, "error", scrub(err))
+		return nil
 	}
-	// Reading the recordings for the export is done for the request: that
-	// is the purpose the audit log records.
-	if a := kirjaamo.AccessFrom(r.Context()); a != nil && a.Purpose == "" {
-		a.Purpose = "data-subject request " + x.Request.ID
-	}
-	w.Header().Set("Content-Type", "application/zip")
-	w.Header().Set("Content-Disposition", `attachment; filename="kirjaamo-export-`+x.Request.ID+`.zip"`)
-	zw := zip.NewWriter(w)
-	for i := range x.Contacts {
-		c := &x.Contacts[i]
-		if c.Recording == "" {
-			continue
-		}
-		if !s.writeRecording(r, zw, c) {
-			c.Recording = "" // not included: the data says so rather than pointing at a missing file
-		}
-	}
-	f, err := zw.Create("data.json")
-	if err != nil {
-		return nil // the answer has started; the client sees a broken ZIP
-	}
-	enc := json.NewEncoder(f)
-	enc.SetIndent("", "  ")
-	enc.Encode(x)
-	if f, err = zw.Create("report.html"); err == nil {
-		reportTmpl.Execute(f, map[string]any{"Lang": lang, "T": reportText[lang], "X": x})
-	}
-	if page, err := notice.Render(s.Service.Policy, lang, "html", notice.Options{}); err == nil {
-		if f, err = zw.Create("privacy-notice.html"); err == nil {
-			f.Write(page)
-		}
-	}
-	zw.Close()
-	return nil
-}
-
-func (s *Server) writeRecording(r *http.Request, zw *zip.Writer, c *kirjaamo.ExportContact) bool {
-	if s.Blobs == nil || s.Keys == nil {
-		return false
-	}
-	rec, err := s.Service.PlayRecording(r.Context(), c.ID)
-	if err != nil {
-		return false
-	}
-	dataKey, err := blob.Unwrap(s.Keys, rec.BlobKey, rec.WrappedKey)
-	if err != nil {
-		return false
-	}
-	rd, err := blob.OpenEncrypted(r.Context(), s.Blobs, rec.BlobKey, dataKey)
-	if err != nil {
-		return false
-	}
-	defer rd.Close()
-	f, err := zw.CreateHeader(&zip.FileHeader{Name: c.Recording, Method: zip.Store, Modified: rec.UploadedAt})
-	if err != nil {
-		return false
-	}
-	_, err = io.Copy(f, rd)
-	return err == nil
+	return err
 }

@@ -43,6 +43,7 @@ commands:
   ropa           write the record of processing activities (GDPR art. 30(1), CSV or Markdown)
   import calls   import a PBX call-detail CSV (all or nothing; --skip-bad)
   erasure replay erase again everyone in the erasure ledger (after restoring a backup)
+  requests list|export  data-subject requests by deadline; write an access export ZIP
   sweep          delete every part whose retention has ended (--dry-run: count only)
   retention report  what will be deleted in the coming days, and what is held
   scan           find personal data in text (see kirjaamo scan -h)
@@ -82,6 +83,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return importCallsCmd(rest[1:], stdout, stderr)
 	case cmd == "erasure" && two("replay"):
 		return erasureReplayCmd(rest[1:], stdout, stderr)
+	case cmd == "requests":
+		return requestsCmd(rest, stdout, stderr)
 	case cmd == "sweep":
 		return sweepCmd(rest, stdout, stderr)
 	case cmd == "retention" && two("report"):
