@@ -184,6 +184,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 			want                  want
 		}{
 			{"GET", "/healthz", "/healthz", nil, public(200)},
+			{"GET", "/readyz", "/readyz", nil, public(200)},
 			{"GET", "/api/v1/openapi.json", "/api/v1/openapi.json", nil, public(200)},
 			{"GET", "/privacy", "/privacy", nil, public(200)},
 			{"POST", "/api/v1/login", "/api/v1/login", func() any {

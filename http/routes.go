@@ -109,6 +109,7 @@ type NewSubject struct {
 func (s *Server) table() []Route {
 	return []Route{
 		{Method: "GET", Path: "/healthz", Summary: "Liveness and database check", Public: true, Response: Health{}, Status: 200, Handler: s.health},
+		{Method: "GET", Path: "/readyz", Summary: "Readiness: the database answers and its schema is current", Public: true, Response: Health{}, Status: 200, Handler: s.ready},
 		{Method: "GET", Path: "/api/v1/openapi.json", Summary: "This API's OpenAPI 3 document", Public: true, Response: map[string]any{}, Status: 200, Handler: s.openapi},
 		{Method: "GET", Path: "/privacy", Summary: "The privacy notice rendered from the policy in force (HTML; Markdown with format=md), for anyone, without login", Public: true,
 			Query: map[string]string{"lang": "fi (default), sv or en", "format": "html (default) or md", "at": "YYYY-MM-DD: the version in force that day"}, Status: 200, Handler: s.privacy},
@@ -222,6 +223,20 @@ func (s *Server) privacy(w http.ResponseWriter, r *http.Request) error {
 	h.Set("ETag", `"`+notice.Digest(out)+`"`)
 	w.WriteHeader(http.StatusOK)
 	w.Write(out)
+	return nil
+}
+
+func (s *Server) ready(w http.ResponseWriter, r *http.Request) error {
+	if err := s.Store.Ping(r.Context()); err != nil {
+		return kirjaamo.Errorf(kirjaamo.EUNAVAILABLE, "database unavailable")
+	}
+	if s.Ready != nil {
+		if err := s.Ready(r.Context()); err != nil {
+			s.Logger.Error("not ready", "error", scrub(err))
+			return kirjaamo.Errorf(kirjaamo.EUNAVAILABLE, "not ready")
+		}
+	}
+	writeJSON(w, http.StatusOK, Health{Status: "ready"})
 	return nil
 }
 

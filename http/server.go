@@ -4,6 +4,7 @@
 package http
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -36,6 +37,12 @@ type Server struct {
 	// Blobs stores recordings and attachments; Keys wraps their data keys.
 	Blobs blob.Store
 	Keys  blob.Sealer
+	// TLS is set when the server terminates TLS itself: responses then
+	// carry HSTS.
+	TLS bool
+	// Ready, when set, is checked by /readyz besides the database (e.g. the
+	// schema being current).
+	Ready func(context.Context) error
 	// ScanKey keys the hash operator of /api/v1/scan, so that the same
 	// value gives the same token across requests.
 	ScanKey []byte
@@ -73,6 +80,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("Referrer-Policy", "no-referrer")
 	h.Set("Cache-Control", "no-store")
 	h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+	h.Set("X-Frame-Options", "DENY")
+	if s.TLS {
+		h.Set("Strict-Transport-Security", "max-age=31536000")
+	}
 	s.mux.ServeHTTP(w, r)
 }
 

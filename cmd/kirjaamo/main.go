@@ -44,6 +44,8 @@ commands:
   import calls   import a PBX call-detail CSV (all or nothing; --skip-bad)
   erasure replay erase again everyone in the erasure ledger (after restoring a backup)
   requests list|export  data-subject requests by deadline; write an access export ZIP
+  backup         online backup of the embedded store (database, blobs, erasure ledger)
+  restore        restore a backup and replay the erasure ledger
   sweep          delete every part whose retention has ended (--dry-run: count only)
   retention report  what will be deleted in the coming days, and what is held
   scan           find personal data in text (see kirjaamo scan -h)
@@ -83,6 +85,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return importCallsCmd(rest[1:], stdout, stderr)
 	case cmd == "erasure" && two("replay"):
 		return erasureReplayCmd(rest[1:], stdout, stderr)
+	case cmd == "backup":
+		return backupCmd(rest, stdout, stderr)
+	case cmd == "restore":
+		return restoreCmd(rest, stdout, stderr)
 	case cmd == "requests":
 		return requestsCmd(rest, stdout, stderr)
 	case cmd == "sweep":

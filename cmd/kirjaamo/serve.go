@@ -29,6 +29,8 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 	demo := fs.Bool("demo", false, "start on a fresh temporary data directory with the seed-002 example policy and synthetic records")
 	demoSize := fs.Int("demo-subjects", 300, "number of synthetic subjects in --demo")
 	fs.BoolVar(&c.migrate, "migrate", true, "apply pending migrations at start (false: refuse to start on a schema that is behind)")
+	tlsCert := fs.String("tls-cert", env("KIRJAAMO_TLS_CERT", ""), "TLS certificate file (PEM); serve HTTPS directly (env KIRJAAMO_TLS_CERT)")
+	tlsKey := fs.String("tls-key", env("KIRJAAMO_TLS_KEY", ""), "TLS private key file (PEM) (env KIRJAAMO_TLS_KEY)")
 	sweepEvery := fs.Duration("sweep-every", time.Hour, "run the retention sweeper this often (0: never; run 'kirjaamo sweep' instead)")
 	if err := parse(fs, args); err != nil {
 		return 2
@@ -68,12 +70,27 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 	api := khttp.New(svc, db, logger)
 	api.ScanKey = ring.Derive("kirjaamo scan hash")
 	api.Blobs, api.Keys = c.blobs, ring
+	api.TLS = *tlsCert != ""
+	api.Ready = func(ctx context.Context) error {
+		pending, err := db.Pending(ctx)
+		if err == nil && len(pending) > 0 {
+			err = fmt.Errorf("%d migrations pending", len(pending))
+		}
+		return err
+	}
+	if (*tlsCert == "") != (*tlsKey == "") {
+		fmt.Fprintln(stderr, "kirjaamo serve: --tls-cert and --tls-key go together")
+		return 2
+	}
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fail(stderr, err)
 	}
 	base := "http://" + ln.Addr().String()
+	if api.TLS {
+		base = "https://" + ln.Addr().String()
+	}
 	if *demo {
 		if err := seedDemo(ctx, svc, db, *demoSize, base, stdout); err != nil {
 			return fail(stderr, err)
@@ -102,7 +119,13 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 
 	srv := api.HTTPServer(*addr)
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() {
+		if api.TLS {
+			errc <- srv.ServeTLS(ln, *tlsCert, *tlsKey)
+			return
+		}
+		errc <- srv.Serve(ln)
+	}()
 	select {
 	case err := <-errc:
 		if !errors.Is(err, http.ErrServerClosed) {
