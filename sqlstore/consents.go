@@ -79,11 +79,7 @@ func (db *DB) WithdrawConsent(ctx context.Context, id string, at time.Time, upda
 		return ev, nil
 	})
 	if err != nil {
-		var d errDenied
-		if errors.As(err, &d) {
-			return nil, d.err
-		}
-		return nil, err
+		return nil, err // audited has already unwrapped a denial
 	}
 	return con, nil
 }

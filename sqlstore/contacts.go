@@ -222,28 +222,10 @@ func (db *DB) SubjectContacts(ctx context.Context, subjectID string, registers [
 			for _, r := range registers {
 				args = append(args, r)
 			}
-			rows, err := t.QueryContext(ctx, db.q(`SELECT `+contactColumns+` FROM contact_subjects l JOIN contacts c ON c.id = l.contact_id
-				WHERE l.subject_id = ? AND c.register IN (`+placeholders(len(registers))+`) ORDER BY c.id DESC LIMIT 1000`), args...)
+			var err error
+			out, err = t.contacts(`SELECT `+contactColumns+` FROM contact_subjects l JOIN contacts c ON c.id = l.contact_id
+				WHERE l.subject_id = ? AND c.register IN (`+placeholders(len(registers))+`) ORDER BY c.id DESC LIMIT 1000`, args...)
 			if err != nil {
-				return nil, err
-			}
-			for rows.Next() {
-				c, err := db.scanContact(rows)
-				if err != nil {
-					rows.Close()
-					return nil, err
-				}
-				out = append(out, c)
-			}
-			err = rows.Err()
-			rows.Close()
-			if err != nil {
-				return nil, err
-			}
-			if err := t.links(out); err != nil {
-				return nil, err
-			}
-			if err := t.contactParts(out...); err != nil {
 				return nil, err
 			}
 		}
@@ -282,27 +264,8 @@ func (db *DB) FindMentions(ctx context.Context, keys []kirjaamo.SubjectKey, auth
 		strings.Join(conds, " OR ") + `) ORDER BY c.id DESC LIMIT 1000`
 	var out []*kirjaamo.Contact
 	err := db.audited(ctx, func(t *tx) (*kirjaamo.AuditEvent, error) {
-		out = nil
-		rows, err := t.QueryContext(ctx, db.q(query), args...)
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
-			c, err := db.scanContact(rows)
-			if err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out = append(out, c)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-		if err := t.links(out); err != nil {
-			return nil, err
-		}
-		if err := t.contactParts(out...); err != nil {
+		var err error
+		if out, err = t.contacts(query, args...); err != nil {
 			return nil, err
 		}
 		return authorize(auth, out)
@@ -342,4 +305,30 @@ func (db *DB) Statistics(ctx context.Context, from, to time.Time) ([]kirjaamo.St
 		out = append(out, c)
 	}
 	return out, rows.Err()
+}
+
+// contacts runs a query over contactColumns and loads the contacts with
+// their links and retention.
+func (t *tx) contacts(query string, args ...any) ([]*kirjaamo.Contact, error) {
+	rows, err := t.QueryContext(t.ctx, t.db.q(query), args...)
+	if err != nil {
+		return nil, err
+	}
+	var out []*kirjaamo.Contact
+	for rows.Next() {
+		c, err := t.db.scanContact(rows)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if err := t.links(out); err != nil {
+		return nil, err
+	}
+	return out, t.contactParts(out...)
 }

@@ -72,11 +72,7 @@ func (db *DB) UpdateRequest(ctx context.Context, id string, update func(*kirjaam
 		return ev, err
 	})
 	if err != nil {
-		var d errDenied
-		if errors.As(err, &d) {
-			return nil, d.err
-		}
-		return nil, err
+		return nil, err // audited has already unwrapped a denial
 	}
 	return r, nil
 }

@@ -137,11 +137,7 @@ func (db *DB) UpdateContact(ctx context.Context, id string, update func(*kirjaam
 		return ev, t.writeParts(c.ID, "contact", c.Register, c.Retention, 0, false)
 	})
 	if err != nil {
-		var d errDenied
-		if errors.As(err, &d) {
-			return nil, d.err
-		}
-		return nil, err
+		return nil, err // audited has already unwrapped a denial
 	}
 	return c, nil
 }

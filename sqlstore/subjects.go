@@ -164,11 +164,7 @@ func (db *DB) UpdateSubject(ctx context.Context, id string, update func(*kirjaam
 		return ev, t.writeParts(s.ID, "subject", s.Register, s.Retention, 0, false)
 	})
 	if err != nil {
-		var d errDenied
-		if errors.As(err, &d) {
-			return nil, d.err
-		}
-		return nil, err
+		return nil, err // audited has already unwrapped a denial
 	}
 	return s, nil
 }
