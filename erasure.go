@@ -65,7 +65,7 @@ func statutory(reg *policy.Register) bool {
 // Erased identifiers go to the erasure ledger as keyed hashes, so that
 // `kirjaamo erasure replay` erases the person again after a backup is
 // restored.
-func (s *Service) Erase(ctx context.Context, requestID string, preview bool) (*ErasureDecision, error) {
+func (s *Service) Erase(ctx context.Context, requestID string, preview bool, lang string) (*ErasureDecision, error) {
 	a, err := s.requireDPO(ctx)
 	if err != nil {
 		return nil, err
@@ -145,7 +145,7 @@ func (s *Service) Erase(ctx context.Context, requestID string, preview bool) (*E
 			d.Kept++
 		}
 	}
-	d.Text = erasureLetter(d)
+	d.Text = ErasureLetter(d, lang)
 	if preview {
 		return d, nil
 	}
@@ -182,12 +182,35 @@ func (s *Service) Erase(ctx context.Context, requestID string, preview bool) (*E
 	return d, nil
 }
 
-// erasureLetter writes the decision for the person (Finnish, as the seeds'
-// notices; the export and UI give the other languages later).
-func erasureLetter(d *ErasureDecision) string {
+// letterText holds one language's sentences of the erasure decision.
+var letterText = map[string]struct{ title, counts, kept, complain string }{
+	"fi": {"Päätös tietojen poistamista koskevaan pyyntöön %s (%s)", "Poistettu: %d tietoa. Säilytetty: %d tietoa.",
+		"Tietoja ei poistettu seuraavista syistä:",
+		"Jos katsot, että tietojesi käsittelyssä rikotaan tietosuoja-asetusta, voit tehdä valituksen tietosuojavaltuutetulle: " +
+			"Tietosuojavaltuutetun toimisto, PL 800, 00531 Helsinki, tietosuoja@om.fi, puh. 029 566 6700, www.tietosuoja.fi."},
+	"sv": {"Beslut om begäran om radering av uppgifter %s (%s)", "Raderade: %d uppgifter. Bevarade: %d uppgifter.",
+		"Uppgifterna raderades inte av följande skäl:",
+		"Om du anser att behandlingen av dina uppgifter strider mot dataskyddsförordningen kan du klaga hos dataombudsmannen: " +
+			"Dataombudsmannens byrå, PB 800, 00531 Helsingfors, tietosuoja@om.fi, tfn 029 566 6700, www.tietosuoja.fi."},
+	"en": {"Decision on your request to erase data %s (%s)", "Erased: %d items. Kept: %d items.",
+		"The following were not erased, for these reasons:",
+		"If you consider that the processing of your data infringes the GDPR, you may lodge a complaint with the Data Protection Ombudsman: " +
+			"Office of the Data Protection Ombudsman, P.O. Box 800, 00531 Helsinki, Finland, tietosuoja@om.fi, +358 29 566 6700, www.tietosuoja.fi."},
+}
+
+// ErasureLetter writes the decision for the person in their language (fi,
+// sv, en): what was erased, what was kept and on what legal ground, and how
+// to complain (seeds 001, 002: a refusal is given in writing with reasons).
+// The grounds are named as the law names them (in English in all three for
+// now: a translation per ground is a known gap).
+func ErasureLetter(d *ErasureDecision, lang string) string {
+	t, ok := letterText[lang]
+	if !ok {
+		t = letterText["fi"]
+	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "Päätös tietojen poistamista koskevaan pyyntöön %s (%s)\n\n", d.RequestID, d.DecidedAt.Format("2.1.2006"))
-	fmt.Fprintf(&b, "Poistettu: %d tietoa. Säilytetty: %d tietoa.\n", d.Erased, d.Kept)
+	fmt.Fprintf(&b, t.title+"\n\n", d.RequestID, d.DecidedAt.Format("2.1.2006"))
+	fmt.Fprintf(&b, t.counts+"\n", d.Erased, d.Kept)
 	grounds := map[string]int{}
 	for _, it := range d.Items {
 		if !it.Erased {
@@ -195,7 +218,7 @@ func erasureLetter(d *ErasureDecision) string {
 		}
 	}
 	if len(grounds) > 0 {
-		b.WriteString("\nTietoja ei poistettu seuraavista syistä:\n")
+		b.WriteString("\n" + t.kept + "\n")
 		keys := make([]string, 0, len(grounds))
 		for k := range grounds {
 			keys = append(keys, k)
@@ -205,8 +228,7 @@ func erasureLetter(d *ErasureDecision) string {
 			fmt.Fprintf(&b, "- %s (%d)\n", k, grounds[k])
 		}
 	}
-	b.WriteString("\nJos katsot, että tietojesi käsittelyssä rikotaan tietosuoja-asetusta, voit tehdä valituksen tietosuojavaltuutetulle: " +
-		"Tietosuojavaltuutetun toimisto, PL 800, 00531 Helsinki, tietosuoja@om.fi, puh. 029 566 6700, www.tietosuoja.fi.\n")
+	b.WriteString("\n" + t.complain + "\n")
 	return b.String()
 }
 

@@ -97,6 +97,8 @@ func (s *Server) discovery(w http.ResponseWriter, r *http.Request) error {
 // ErasureRequest is the body of POST /api/v1/requests/{id}/erasure.
 type ErasureRequest struct {
 	Preview bool `json:"preview"`
+	// Lang is the language of the decision letter: fi (default), sv, en.
+	Lang string `json:"lang,omitempty"`
 }
 
 func (s *Server) erase(w http.ResponseWriter, r *http.Request) error {
@@ -104,7 +106,14 @@ func (s *Server) erase(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	d, err := s.Service.Erase(r.Context(), r.PathValue("id"), in.Preview)
+	switch in.Lang {
+	case "":
+		in.Lang = "fi"
+	case "fi", "sv", "en":
+	default:
+		return kirjaamo.FieldError("lang", "lang must be fi, sv or en")
+	}
+	d, err := s.Service.Erase(r.Context(), r.PathValue("id"), in.Preview, in.Lang)
 	if err != nil {
 		return err
 	}

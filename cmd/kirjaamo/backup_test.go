@@ -49,7 +49,7 @@ func TestBackupRestoreKeepsErasures(t *testing.T) {
 	req := &kirjaamo.Request{Type: "erasure", SubjectID: erased.ID, Channel: "letter"}
 	svc.CreateRequest(dpo, req)
 	svc.ChangeRequest(dpo, req.ID, &kirjaamo.RequestChange{Verify: &kirjaamo.Verification{Method: "signed_letter"}})
-	if _, err := svc.Erase(dpo, req.ID, false); err != nil {
+	if _, err := svc.Erase(dpo, req.ID, false, "fi"); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()

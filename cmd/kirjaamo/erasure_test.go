@@ -70,25 +70,28 @@ func TestErasureWithHoldAndReplayAfterRestore(t *testing.T) {
 	if err := svc.CreateRequest(dpo, req); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.Erase(dpo, req.ID, true); kirjaamo.ErrorCode(err) != kirjaamo.ECONFLICT {
+	if _, err := svc.Erase(dpo, req.ID, true, "fi"); kirjaamo.ErrorCode(err) != kirjaamo.ECONFLICT {
 		t.Fatalf("erasure before identity verification: got %v", err)
 	}
 	if _, err := svc.ChangeRequest(dpo, req.ID, &kirjaamo.RequestChange{Verify: &kirjaamo.Verification{Method: "signed_letter"}}); err != nil {
 		t.Fatal(err)
 	}
-	preview, err := svc.Erase(dpo, req.ID, true)
+	preview, err := svc.Erase(dpo, req.ID, true, "fi")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if preview.Executed || preview.Kept != 1 {
 		t.Fatalf("preview: %+v", preview)
 	}
-	d, err := svc.Erase(dpo, req.ID, false)
+	d, err := svc.Erase(dpo, req.ID, false, "fi")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if d.Kept != 1 || d.Erased == 0 || !strings.Contains(d.Text, "open invoice") || !strings.Contains(d.Text, "tietosuojavaltuutetulle") {
 		t.Fatalf("decision: kept %d erased %d\n%s", d.Kept, d.Erased, d.Text)
+	}
+	if sv := kirjaamo.ErasureLetter(d, "sv"); !strings.Contains(sv, "dataombudsmannen") {
+		t.Fatalf("Swedish decision letter: %s", sv)
 	}
 	exists := func(id string) bool {
 		_, err := db.Contact(ctx, id, func(*kirjaamo.Contact) (*kirjaamo.AuditEvent, error) {
