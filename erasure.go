@@ -23,7 +23,7 @@ type PartRef struct {
 type ErasureItem struct {
 	PartRef
 	Erased bool   `json:"erased"`
-	Ground string `json:"ground,omitempty"` // why it is kept
+	Ground string `json:"ground,omitempty"` // why it is kept: a hold reason, statutory_task, or hold
 }
 
 // ErasureDecision is the written decision on an erasure request (seeds 001,
@@ -39,13 +39,33 @@ type ErasureDecision struct {
 	Text      string        `json:"text"` // the decision letter
 }
 
-// holdGrounds are the legal reasons a hold gives for keeping data.
-var holdGrounds = map[string]string{
-	"open_invoice":      "an open invoice (seed 001: erasure does not apply while invoices are open)",
-	"debt_collection":   "debt collection in progress (seed 001)",
-	"legal_claim":       "the establishment, exercise or defence of legal claims (GDPR art. 17(3)(e))",
-	"statutory_task":    "a task laid down by law (GDPR art. 17(3)(b))",
-	"authority_request": "a request of an authority that requires the data to be kept",
+// groundText names, per language, the legal reasons data is kept despite
+// an erasure request: a hold's reason, or the statutory-task exception.
+var groundText = map[string]map[string]string{
+	"fi": {
+		"open_invoice":      "avoin lasku (rekisteriseloste: tietoja ei poisteta, jos avoimet laskut estävät)",
+		"debt_collection":   "perintätoimet ovat kesken",
+		"legal_claim":       "oikeudellisen vaateen laatiminen, esittäminen tai puolustaminen (tietosuoja-asetuksen 17 artiklan 3 kohdan e alakohta)",
+		"statutory_task":    "lakisääteisen tehtävän hoitaminen (tietosuoja-asetuksen 17 artiklan 3 kohdan b alakohta)",
+		"authority_request": "viranomaisen pyyntö säilyttää tiedot",
+		"hold":              "oikeudellinen säilytysvelvoite",
+	},
+	"sv": {
+		"open_invoice":      "en obetald faktura",
+		"debt_collection":   "pågående indrivning",
+		"legal_claim":       "fastställande, utövande eller försvar av rättsliga anspråk (artikel 17.3 e i dataskyddsförordningen)",
+		"statutory_task":    "en lagstadgad uppgift (artikel 17.3 b i dataskyddsförordningen)",
+		"authority_request": "en myndighets begäran om att bevara uppgifterna",
+		"hold":              "en rättslig skyldighet att bevara uppgifterna",
+	},
+	"en": {
+		"open_invoice":      "an open invoice",
+		"debt_collection":   "debt collection in progress",
+		"legal_claim":       "the establishment, exercise or defence of legal claims (GDPR art. 17(3)(e))",
+		"statutory_task":    "a task laid down by law (GDPR art. 17(3)(b))",
+		"authority_request": "a request of an authority that requires the data to be kept",
+		"hold":              "a legal obligation to keep the data",
+	},
 }
 
 // statutory reports whether the statutory-task exception applies to a
@@ -115,12 +135,12 @@ func (s *Service) Erase(ctx context.Context, requestID string, preview bool, lan
 			if r == "" {
 				r = holdReason[req.SubjectID]
 			}
-			it.Ground = holdGrounds[r]
-			if it.Ground == "" {
-				it.Ground = "a legal hold"
+			if _, ok := groundText["en"][r]; !ok {
+				r = "hold"
 			}
+			it.Ground = r
 		case reg != nil && statutory(reg):
-			it.Ground = holdGrounds["statutory_task"]
+			it.Ground = "statutory_task"
 		default:
 			it.Erased = true
 		}
@@ -201,8 +221,6 @@ var letterText = map[string]struct{ title, counts, kept, complain string }{
 // ErasureLetter writes the decision for the person in their language (fi,
 // sv, en): what was erased, what was kept and on what legal ground, and how
 // to complain (seeds 001, 002: a refusal is given in writing with reasons).
-// The grounds are named as the law names them (in English in all three for
-// now: a translation per ground is a known gap).
 func ErasureLetter(d *ErasureDecision, lang string) string {
 	t, ok := letterText[lang]
 	if !ok {
@@ -214,7 +232,11 @@ func ErasureLetter(d *ErasureDecision, lang string) string {
 	grounds := map[string]int{}
 	for _, it := range d.Items {
 		if !it.Erased {
-			grounds[it.Register+": "+it.Ground]++
+			g := groundText[lang][it.Ground]
+			if g == "" {
+				g = groundText["en"][it.Ground]
+			}
+			grounds[it.Register+": "+g]++
 		}
 	}
 	if len(grounds) > 0 {
