@@ -1,5 +1,6 @@
 // Package export writes a data-subject access or portability export as a
-// ZIP, streaming: data.json, the decrypted recordings, a readable report
+// ZIP, streaming: data.json, the decrypted recordings and e-mail
+// attachments, a readable report
 // with the consultation log, and the privacy notice. The HTTP API and the
 // command line both use it.
 package export
@@ -40,7 +41,7 @@ var reportTmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 {{if .BirthDate}}<tr><th>Syntymäaika</th><td>{{.BirthDate}}</td></tr>{{end}}
 {{range .Emails}}<tr><th>E-mail</th><td>{{.}}</td></tr>{{end}}{{range .Phones}}<tr><th>Puhelin / Telefon / Phone</th><td>{{.}}</td></tr>{{end}}
 {{with .Address}}<tr><th>Osoite / Adress / Address</th><td>{{.Street}}, {{.PostalCode}} {{.City}}</td></tr>{{end}}{{end}}</table>
-<h2>{{.T.contacts}}</h2><table>{{range .X.Contacts}}<tr><td>{{if .StartedAt}}{{date .StartedAt}}{{end}}</td><td>{{.Register}} / {{.Kind}}</td><td>{{.Title}}{{with .Content}}<p>{{.}}</p>{{end}}{{range .Messages}}<p><b>{{.Sender}}</b>: {{.Text}}</p>{{end}}{{with .Recording}}<p>{{.}}</p>{{end}}</td></tr>{{end}}</table>
+<h2>{{.T.contacts}}</h2><table>{{range .X.Contacts}}<tr><td>{{if .StartedAt}}{{date .StartedAt}}{{end}}</td><td>{{.Register}} / {{.Kind}}</td><td>{{.Title}}{{with .Content}}<p>{{.}}</p>{{end}}{{range .Messages}}<p><b>{{.Sender}}</b>: {{.Text}}</p>{{end}}{{with .Recording}}<p>{{.}}</p>{{end}}{{range .Attachments}}<p>{{.Filename}}: {{with .File}}{{.}}{{else}}{{.Note}}{{end}}</p>{{end}}</td></tr>{{end}}</table>
 {{if .X.Mentions}}<h2>{{.T.mentions}}</h2><table>{{range .X.Mentions}}<tr><td>{{.Register}} / {{.Kind}}</td><td>{{with .Content}}{{.}}{{end}}</td></tr>{{end}}</table>{{end}}
 {{if .X.Consents}}<h2>{{.T.consents}}</h2><table>{{range .X.Consents}}<tr><td>{{.Purpose}}</td><td>{{date .GivenAt}}</td><td>{{with .WithdrawnAt}}{{date .}}{{end}}</td></tr>{{end}}</table>{{end}}
 {{if .X.Holds}}<h2>{{.T.holds}}</h2><table>{{range .X.Holds}}<tr><td>{{.Reason}}</td><td>{{date .CreatedAt}}</td></tr>{{end}}</table>{{end}}
@@ -73,6 +74,17 @@ func Write(ctx context.Context, w io.Writer, svc *kirjaamo.Service, blobs blob.S
 		}
 		if !writeRecording(ctx, svc, blobs, keys, zw, c) {
 			c.Recording = "" // not included: the data says so rather than pointing at a missing file
+		}
+	}
+	for _, list := range [][]kirjaamo.ExportContact{x.Contacts, x.Mentions} {
+		for i := range list {
+			c := &list[i]
+			for j := range c.Attachments {
+				a := &c.Attachments[j]
+				if a.File != "" && !writeAttachment(ctx, svc, blobs, keys, zw, c.ID, a) {
+					a.File = ""
+				}
+			}
 		}
 	}
 	f, err := zw.Create("data.json")
@@ -111,16 +123,30 @@ func writeRecording(ctx context.Context, svc *kirjaamo.Service, blobs blob.Store
 	if err != nil {
 		return false
 	}
-	dataKey, err := blob.Unwrap(keys, rec.BlobKey, rec.WrappedKey)
+	return writeSealed(ctx, blobs, keys, zw, &zip.FileHeader{Name: c.Recording, Method: zip.Store, Modified: rec.UploadedAt}, rec.BlobKey, rec.WrappedKey)
+}
+
+// writeAttachment adds a stored attachment, read through the service so
+// the download is authorised and audited with the request as its purpose.
+func writeAttachment(ctx context.Context, svc *kirjaamo.Service, blobs blob.Store, keys blob.Sealer, zw *zip.Writer, contactID string, a *kirjaamo.ExportAttachment) bool {
+	if blobs == nil || keys == nil {
+		return false
+	}
+	att, err := svc.OpenAttachment(ctx, contactID, a.ID)
 	if err != nil {
 		return false
 	}
-	rd, err := blob.OpenEncrypted(ctx, blobs, rec.BlobKey, dataKey)
+	return writeSealed(ctx, blobs, keys, zw, &zip.FileHeader{Name: a.File, Method: zip.Deflate, Modified: att.CreatedAt}, att.BlobKey, att.WrappedKey)
+}
+
+// writeSealed streams an encrypted blob, decrypted, into the ZIP.
+func writeSealed(ctx context.Context, blobs blob.Store, keys blob.Sealer, zw *zip.Writer, fh *zip.FileHeader, key string, wrapped []byte) bool {
+	rd, err := blob.OpenSealed(ctx, blobs, keys, key, wrapped)
 	if err != nil {
 		return false
 	}
 	defer rd.Close()
-	f, err := zw.CreateHeader(&zip.FileHeader{Name: c.Recording, Method: zip.Store, Modified: rec.UploadedAt})
+	f, err := zw.CreateHeader(fh)
 	if err != nil {
 		return false
 	}

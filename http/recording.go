@@ -61,8 +61,7 @@ func (s *Server) putRecording(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	key := "recordings/" + kirjaamo.NewID(s.Now())
-	dataKey := blob.NewDataKey()
-	info, err := blob.PutEncrypted(r.Context(), s.Blobs, key, r.Body, dataKey)
+	sealed, err := blob.PutSealed(r.Context(), s.Blobs, s.Keys, key, r.Body)
 	if err != nil {
 		var mbe *http.MaxBytesError
 		switch {
@@ -73,8 +72,8 @@ func (s *Server) putRecording(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
-	rec := &kirjaamo.Recording{ContactID: id, BlobKey: key, WrappedKey: blob.Wrap(s.Keys, key, dataKey), Size: info.Size,
-		SHA256: hex.EncodeToString(info.SHA256[:]), ContentType: ctype, StartedAt: started.UTC()}
+	rec := &kirjaamo.Recording{ContactID: id, BlobKey: key, WrappedKey: sealed.WrappedKey, Size: sealed.Size,
+		SHA256: hex.EncodeToString(sealed.SHA256[:]), ContentType: ctype, StartedAt: started.UTC()}
 	if err := s.Service.AttachRecording(r.Context(), rec); err != nil {
 		// Nothing half-written: the blob goes if its row could not be stored.
 		s.Blobs.Delete(r.Context(), key)
@@ -92,11 +91,7 @@ func (s *Server) getRecording(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	dataKey, err := blob.Unwrap(s.Keys, rec.BlobKey, rec.WrappedKey)
-	if err != nil {
-		return err
-	}
-	rd, err := blob.OpenEncrypted(r.Context(), s.Blobs, rec.BlobKey, dataKey)
+	rd, err := blob.OpenSealed(r.Context(), s.Blobs, s.Keys, rec.BlobKey, rec.WrappedKey)
 	if err != nil {
 		return err
 	}
