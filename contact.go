@@ -51,6 +51,9 @@ type Contact struct {
 	// Mentions are identifiers found in the free text, written to the
 	// mentions index as blind indexes; never returned, never stored plain.
 	Mentions []SubjectKey `json:"-"`
+	// Attachments are stored with the contact in its transaction (e-mail
+	// intake); a stored contact's are read with Service.Attachments.
+	Attachments []*Attachment `json:"-"`
 }
 
 // Limits on a contact's fields. The content limit keeps one JSON request

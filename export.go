@@ -2,6 +2,7 @@ package kirjaamo
 
 import (
 	"context"
+	"path"
 	"strings"
 	"time"
 
@@ -50,7 +51,54 @@ type ExportContact struct {
 	Messages  []ChatMessage      `json:"messages,omitempty"`
 	Visitor   *Visitor           `json:"visitor,omitempty"`
 	Recording string             `json:"recording_file,omitempty"` // the file in the ZIP
-	Retention []PartRetention    `json:"retention"`
+	// Attachments, stored or not; a stored one's file is in the ZIP.
+	Attachments []ExportAttachment `json:"attachments,omitempty"`
+	Retention   []PartRetention    `json:"retention"`
+}
+
+// ExportAttachment is an attachment as the subject receives it.
+type ExportAttachment struct {
+	ID          string `json:"id"`
+	Filename    string `json:"filename"`
+	ContentType string `json:"content_type"`
+	Size        int64  `json:"size"`
+	SHA256      string `json:"sha256,omitempty"`
+	Redacted    bool   `json:"redacted,omitempty"`
+	Note        string `json:"note,omitempty"`
+	// File is the attachment's file in the ZIP; empty when it was not
+	// stored or could not be included.
+	File string `json:"file,omitempty"`
+}
+
+// exportAttachments turns a contact's attachments into their export form.
+// Files are named by ids under the contact; the file name the sender gave
+// stays in data.json (minimised like other free text), not in the ZIP path.
+func exportAttachments(as []*Attachment, own map[SubjectKey]bool) []ExportAttachment {
+	var out []ExportAttachment
+	for _, a := range as {
+		ea := ExportAttachment{ID: a.ID, Filename: minimiseOthers(a.Filename, own), ContentType: a.ContentType, Size: a.Size,
+			SHA256: a.SHA256, Redacted: a.Redacted, Note: a.Note}
+		if a.Stored {
+			ea.File = "attachments/" + a.ContactID + "/" + a.ID + attachmentExt(a.Filename)
+		}
+		out = append(out, ea)
+	}
+	return out
+}
+
+// attachmentExt keeps a short, plain file extension so the file opens in
+// the right program.
+func attachmentExt(name string) string {
+	ext := path.Ext(name)
+	if len(ext) < 2 || len(ext) > 10 {
+		return ""
+	}
+	for _, r := range ext[1:] {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+			return ""
+		}
+	}
+	return ext
 }
 
 // ExportHold tells the subject that and why data is kept.
@@ -155,11 +203,19 @@ func (s *Service) BuildExport(ctx context.Context, requestID string) (*Export, e
 	x := &Export{Schema: ExportSchema, GeneratedAt: s.now(), Request: ExportRequest{req.ID, req.Type, req.ReceivedAt},
 		Subject: d.Subject, Contacts: []ExportContact{}, Mentions: []ExportContact{}, Consents: d.Consents,
 		Holds: []ExportHold{}, Disclosures: []ExportDisclosure{}, Consultations: []Consultation{}}
+	byContact := map[string][]*Attachment{}
+	for _, a := range d.Attachments {
+		byContact[a.ContactID] = append(byContact[a.ContactID], a)
+	}
 	for _, c := range d.Contacts {
-		x.Contacts = append(x.Contacts, exportContact(c, own))
+		ec := exportContact(c, own)
+		ec.Attachments = exportAttachments(byContact[c.ID], own)
+		x.Contacts = append(x.Contacts, ec)
 	}
 	for _, c := range d.Mentions {
-		x.Mentions = append(x.Mentions, exportContact(c, own))
+		ec := exportContact(c, own)
+		ec.Attachments = exportAttachments(byContact[c.ID], own)
+		x.Mentions = append(x.Mentions, ec)
 	}
 	for _, h := range d.Holds {
 		x.Holds = append(x.Holds, ExportHold{Reason: h.Reason, CreatedAt: h.CreatedAt, Released: h.ReleasedAt != nil})

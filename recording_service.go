@@ -126,20 +126,5 @@ func (s *Service) PlayRecording(ctx context.Context, contactID string) (*Recordi
 	if !ValidID(contactID) {
 		return nil, Errorf(ENOTFOUND, "contact not found")
 	}
-	return s.Store.Recording(ctx, contactID, func(c *Contact) (*AuditEvent, error) {
-		reg := s.Policy.Register(c.Register)
-		if reg == nil {
-			return s.event(a, ActionRead, OutcomeDenied, c.Register, []string{c.ID}, c.SubjectIDs, "recording playback"),
-				Errorf(EFORBIDDEN, "register %s is not in the policy", c.Register)
-		}
-		if ev, err := s.check(a, reg, policy.ActionRecording, ActionRead, []string{c.ID}, c.SubjectIDs); err != nil {
-			ev.Detail = "recording playback"
-			return ev, err
-		}
-		if !c.visibleTo(reg, a.User.Role, s.now()) {
-			return s.event(a, ActionRead, OutcomeDenied, reg.ID, []string{c.ID}, c.SubjectIDs, "recording playback; hidden in its lifecycle stage"),
-				Errorf(EFORBIDDEN, "in its current lifecycle stage this record is not visible to role %s", a.User.Role)
-		}
-		return s.event(a, ActionRead, OutcomeOK, reg.ID, []string{c.ID}, c.SubjectIDs, "recording playback"), nil
-	})
+	return s.Store.Recording(ctx, contactID, s.authorizeContact(a, policy.ActionRecording, "recording playback"))
 }

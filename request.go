@@ -236,6 +236,8 @@ type Discovery struct {
 	Mentions []*Contact `json:"mentions"`
 	Consents []*Consent `json:"consents"`
 	Holds    []*Hold    `json:"holds"`
+	// Attachments of the contacts and mentions above, stored or not.
+	Attachments []*Attachment `json:"attachments"`
 }
 
 // Discover collects a request's subject's data across every register,
@@ -295,6 +297,17 @@ func (s *Service) Discover(ctx context.Context, requestID string) (*Discovery, e
 				d.Mentions = append(d.Mentions, c)
 			}
 		}
+	}
+	d.Attachments = []*Attachment{}
+	for _, c := range append(append([]*Contact(nil), d.Contacts...), d.Mentions...) {
+		if !slices.ContainsFunc(c.Retention, func(p PartRetention) bool { return p.Part == policy.PartAttachment }) {
+			continue
+		}
+		as, err := s.Attachments(ctx, c.ID)
+		if err != nil && ErrorCode(err) != EFORBIDDEN {
+			return nil, err
+		}
+		d.Attachments = append(d.Attachments, as...)
 	}
 	if d.Consents, err = s.Consents(ctx, req.SubjectID); err != nil {
 		return nil, err

@@ -1,6 +1,7 @@
 package kirjaamo
 
 import (
+	"slices"
 	"time"
 
 	"github.com/kirjaamo/kirjaamo/policy"
@@ -174,6 +175,11 @@ func contactParts(c *Contact) []policy.Part {
 	}
 	if c.Recording != "" {
 		parts = append(parts, policy.PartRecording)
+	}
+	// A stored contact's attachments are not loaded with it: the part's
+	// retention row says it has them (the sweeper removes the row with them).
+	if len(c.Attachments) > 0 || slices.ContainsFunc(c.Retention, func(p PartRetention) bool { return p.Part == policy.PartAttachment }) {
+		parts = append(parts, policy.PartAttachment)
 	}
 	return parts
 }

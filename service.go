@@ -547,6 +547,11 @@ func (s *Service) CreateContact(ctx context.Context, c *Contact) error {
 		}
 	}
 	now := s.now()
+	for _, at := range c.Attachments {
+		at.CreatedAt = now
+		c.Flags.Merge(at.Flags)
+		c.Mentions = mergeKeys(c.Mentions, at.Mentions)
+	}
 	if c.Statistics != nil {
 		if err := s.prepareStatistics(c.Statistics, c.Kind, now); err != nil {
 			return err
@@ -554,6 +559,9 @@ func (s *Service) CreateContact(ctx context.Context, c *Contact) error {
 		c.StatisticsParts = s.statisticsParts(c.Statistics)
 	}
 	c.ID, c.Register, c.CreatedAt, c.CreatedBy = NewID(now), reg.ID, now, a.User.ID
+	for _, at := range c.Attachments {
+		at.ContactID = c.ID
+	}
 	if c.SubjectIDs == nil {
 		c.SubjectIDs = []string{}
 	}

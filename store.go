@@ -93,6 +93,14 @@ type Store interface {
 	// Recording loads a contact and its recording row for playback,
 	// authorised and audited. ENOTFOUND when there is no recording.
 	Recording(ctx context.Context, contactID string, auth Authorize[*Contact]) (*Recording, error)
+	// Attachments loads a contact and lists its attachments (Contact.
+	// Attachments are written by CreateContact), authorised and audited.
+	// ENOTFOUND when the contact does not exist.
+	Attachments(ctx context.Context, contactID string, auth Authorize[*Contact]) ([]*Attachment, error)
+	// Attachment loads one stored attachment of a contact with its blob key
+	// and wrapped data key, authorised and audited. ENOTFOUND when the
+	// contact has no such attachment or it was not stored.
+	Attachment(ctx context.Context, contactID, id string, auth Authorize[*Contact]) (*Attachment, error)
 
 	// PlaceHold stores a legal hold; every part it covers is kept until the
 	// hold is released. ENOTFOUND when the subject or record does not exist.

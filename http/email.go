@@ -1,12 +1,16 @@
 package http
 
 import (
+	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 
 	"github.com/kirjaamo/kirjaamo"
+	"github.com/kirjaamo/kirjaamo/blob"
 	"github.com/kirjaamo/kirjaamo/intake/email"
 	"github.com/kirjaamo/kirjaamo/pii"
 	"github.com/kirjaamo/kirjaamo/policy"
@@ -23,6 +27,9 @@ type EmailIntake struct {
 	// e-mail, is a ready answer in the customer's language that removes
 	// the content and points to the secure channel (seed 000 §3).
 	Reply *EmailReply `json:"reply,omitempty"`
+	// Attachments says what was kept of each attachment: stored as sent,
+	// stored as redacted text, or not stored and why.
+	Attachments []*kirjaamo.Attachment `json:"attachments,omitempty"`
 }
 
 // EmailReply is a ready reply.
@@ -54,19 +61,50 @@ func (s *Server) emailRoutes() []Route {
 
 var emailScanner = pii.New()
 
+// errNoBlobs stops an e-mail with attachments when no blob store is
+// configured: accepting it without them would lose them silently.
+var errNoBlobs = errors.New("no blob store is configured")
+
 func (s *Server) ingestEmail(w http.ResponseWriter, r *http.Request) error {
-	msg, err := email.Parse(r.Body, email.Limits{MaxMessageBytes: MaxEmailBytes})
+	ctx := r.Context()
+	// Every rule is checked before a byte is stored.
+	target, err := s.Service.PrepareAttachments(ctx, policy.KindEmail)
 	if err != nil {
-		var mbe *http.MaxBytesError
-		switch {
-		case errors.As(err, &mbe), errors.Is(err, email.ErrTooLarge):
-			return kirjaamo.Errorf(kirjaamo.ETOOLARGE, "an e-mail may be at most %d bytes", MaxEmailBytes)
+		return err
+	}
+	// Attachments stream into the blob store while the message is parsed,
+	// each under a fresh data key that only its row will keep. Nothing
+	// half-written: unless the contact is stored, every blob written here
+	// goes (and without its row its data key is already gone).
+	var written []string
+	sealed := map[int]blob.Sealed{}
+	stored := false
+	defer func() {
+		if !stored {
+			for _, k := range written {
+				s.Blobs.Delete(context.WithoutCancel(ctx), k)
+			}
 		}
-		var ee *email.Error
-		if errors.As(err, &ee) {
-			return kirjaamo.Errorf(kirjaamo.EINVALID, "%s", ee.Error())
+	}()
+	put := func(src io.Reader) (blob.Sealed, error) {
+		key := kirjaamo.AttachmentNamespace + "/" + kirjaamo.NewID(s.Now())
+		written = append(written, key)
+		return blob.PutSealed(ctx, s.Blobs, s.Keys, key, src)
+	}
+	var fn email.AttachmentFunc
+	if target.KeepsAttachments {
+		fn = func(a *email.Attachment, content io.Reader) error {
+			if s.Blobs == nil || s.Keys == nil {
+				return errNoBlobs
+			}
+			sl, err := put(content)
+			sealed[a.Number] = sl
+			return err
 		}
-		return kirjaamo.Errorf(kirjaamo.EINVALID, "the message could not be read as RFC 5322 e-mail")
+	}
+	msg, err := email.ParseFunc(r.Body, email.Limits{MaxMessageBytes: MaxEmailBytes}, fn)
+	if err != nil {
+		return emailError(err)
 	}
 	v := email.Check(msg, emailScanner)
 	body := msg.Body
@@ -80,19 +118,27 @@ func (s *Server) ingestEmail(w http.ResponseWriter, r *http.Request) error {
 	if len(msg.Attachments) > 0 {
 		meta["attachments"] = fmt.Sprint(len(msg.Attachments))
 	}
-	c := &kirjaamo.Contact{Kind: policy.KindEmail, Direction: "inbound", Title: msg.Subject, Content: &body, Metadata: meta}
+	c := &kirjaamo.Contact{Kind: policy.KindEmail, Register: target.Register, Direction: "inbound", Title: msg.Subject, Content: &body, Metadata: meta}
 	if !msg.Date.IsZero() {
 		d := msg.Date.UTC()
 		c.StartedAt = &d
 	}
-	// Findings in attachments (not stored) still flag the contact.
+	// Findings anywhere in the message flag the contact.
 	for _, f := range v.Findings {
 		c.Flags.Merge(kirjaamo.ContentFlags{Found: []string{string(f.Type)}, SpecialCategory: f.Type == pii.TypeSpecialCategory})
 	}
-	if err := s.Service.CreateContact(r.Context(), c); err != nil {
+	atts, err := s.storeAttachments(ctx, target, msg, sealed, put)
+	if err != nil {
 		return err
 	}
-	out := EmailIntake{Contact: c, Verdict: v}
+	if target.KeepsAttachments {
+		c.Attachments = atts
+	}
+	if err := s.Service.CreateContact(ctx, c); err != nil {
+		return err
+	}
+	stored = true
+	out := EmailIntake{Contact: c, Verdict: v, Attachments: atts}
 	if v.Sensitive() {
 		lang := email.GuessLang(msg.Subject + " " + msg.Body)
 		ctl := s.Service.Policy.Controller
@@ -101,6 +147,68 @@ func (s *Server) ingestEmail(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, http.StatusCreated, out)
 	return nil
+}
+
+// storeAttachments decides, by the register's rules, what is kept of each
+// attachment (kirjaamo.Service.PlanAttachment) and makes the blob store
+// agree: the original blob stays, or is replaced by the redacted text, or
+// goes. Blobs that go were never given a row, so their keys are already
+// lost; deleting them only frees the space.
+func (s *Server) storeAttachments(ctx context.Context, target kirjaamo.AttachmentTarget, msg *email.Message, sealed map[int]blob.Sealed, put func(io.Reader) (blob.Sealed, error)) ([]*kirjaamo.Attachment, error) {
+	var out []*kirjaamo.Attachment
+	for _, a := range msg.Attachments {
+		plan, err := s.Service.PlanAttachment(target.Register, kirjaamo.ReceivedAttachment{Number: a.Number, Filename: a.Filename, ContentType: a.ContentType,
+			Size: a.Size, Text: a.Text, Scannable: a.Scannable, Truncated: a.TextTruncated})
+		if err != nil {
+			return nil, err
+		}
+		att := plan.Attachment
+		att.ID = kirjaamo.NewID(s.Now())
+		if !target.KeepsAttachments {
+			att.Stored, att.Redacted = false, false
+			att.Note = "not stored: register " + target.Register + " keeps no attachments (the policy has no retention rule for them)"
+			out = append(out, att)
+			continue
+		}
+		orig := sealed[a.Number]
+		sl := orig
+		if !plan.Original {
+			s.Blobs.Delete(ctx, orig.Key)
+			sl = blob.Sealed{}
+			if att.Redacted {
+				if sl, err = put(strings.NewReader(plan.Text)); err != nil {
+					if errors.Is(err, blob.ErrNoSpace) {
+						return nil, kirjaamo.Errorf(kirjaamo.ENOSPACE, "the attachment store is full; nothing was stored")
+					}
+					return nil, err
+				}
+			}
+		}
+		if att.Stored {
+			att.BlobKey, att.WrappedKey, att.Size, att.SHA256 = sl.Key, sl.WrappedKey, sl.Size, hex.EncodeToString(sl.SHA256[:])
+		}
+		out = append(out, att)
+	}
+	return out, nil
+}
+
+// emailError turns a parse failure into the client's error, naming the
+// limit or defect and never quoting the message.
+func emailError(err error) error {
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(err, &mbe), errors.Is(err, email.ErrTooLarge):
+		return kirjaamo.Errorf(kirjaamo.ETOOLARGE, "an e-mail may be at most %d bytes", MaxEmailBytes)
+	case errors.Is(err, errNoBlobs):
+		return kirjaamo.Errorf(kirjaamo.EUNAVAILABLE, "the message has attachments and no blob store is configured; nothing was stored")
+	case errors.Is(err, blob.ErrNoSpace):
+		return kirjaamo.Errorf(kirjaamo.ENOSPACE, "the attachment store is full; nothing was stored")
+	}
+	var ee *email.Error
+	if errors.As(err, &ee) {
+		return kirjaamo.Errorf(kirjaamo.EINVALID, "%s", ee.Error())
+	}
+	return kirjaamo.Errorf(kirjaamo.EINVALID, "the message could not be read as RFC 5322 e-mail")
 }
 
 func (s *Server) outboundCheck(w http.ResponseWriter, r *http.Request) error {

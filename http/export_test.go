@@ -1,7 +1,6 @@
 package http_test
 
 import (
-	"archive/zip"
 	"bytes"
 	"encoding/json"
 	"io"
@@ -59,16 +58,7 @@ func TestAccessExport(t *testing.T) {
 		if resp.StatusCode != 200 {
 			t.Fatalf("export: %d %s", resp.StatusCode, body)
 		}
-		zr, err := zip.NewReader(bytes.NewReader(body), int64(len(body)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		files := map[string][]byte{}
-		for _, f := range zr.File {
-			rc, _ := f.Open()
-			files[f.Name], _ = io.ReadAll(rc)
-			rc.Close()
-		}
+		files := unzip(t, body)
 		var x kirjaamo.Export
 		if err := json.Unmarshal(files["data.json"], &x); err != nil {
 			t.Fatalf("data.json: %v", err)

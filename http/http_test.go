@@ -1,6 +1,7 @@
 package http_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -113,6 +114,49 @@ func (e *env) do(role policy.Role, method, path string, body any, out any, heade
 	return resp.StatusCode
 }
 
+// get fetches a path as role with a stated purpose (none when empty) and
+// header pairs (those with an empty value left out), for answers that are
+// not JSON: recordings, attachments, exports.
+func (e *env) get(role policy.Role, path, purpose string, header ...string) (int, []byte) {
+	e.t.Helper()
+	req, _ := http.NewRequest("GET", e.srv.URL+path, nil)
+	req.Header.Set("Authorization", "Bearer "+e.tokens[role])
+	if purpose != "" {
+		req.Header.Set("X-Purpose", purpose)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		if header[i+1] != "" {
+			req.Header.Set(header[i], header[i+1])
+		}
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, b
+}
+
+// unzip reads a ZIP answer into file name → content.
+func unzip(t *testing.T, body []byte) map[string][]byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(body), int64(len(body)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string][]byte{}
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[f.Name], _ = io.ReadAll(rc)
+		rc.Close()
+	}
+	return files
+}
+
 // personBody is a synthetic person as a create request.
 func personBody(p *kirjaamo.Subject) khttp.NewSubject {
 	return khttp.NewSubject{FirstName: p.FirstName, LastName: p.LastName, IdentityCode: p.IdentityCode,
@@ -162,6 +206,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 		other := e.newPerson(policy.RoleAgent)
 		call := e.newCall(policy.RoleAgent, subj.ID)
 		recorded := e.newRecordedCall(subj.ID, []byte("RIFF synthetic audio"))
+		_, _, mailed := e.postEmail(policy.RoleAgent, mailWith(e.gen.Email(), "Liite", "Hei, liitteenä kysymys.\r\n",
+			mailPart{"kysymys.txt", "text/plain; charset=utf-8", []byte("Milloin päätös tulee?")}))
 
 		type want map[policy.Role]int // missing roles: 403; "" is no token
 		const none = policy.Role("")
@@ -246,6 +292,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 			{"POST", "/api/v1/emails", "/api/v1/emails", func() any {
 				return "From: asiakas@example.com\r\nSubject: Kysymys\r\n\r\nHei, milloin päätös tulee?\r\n"
 			}, writers(201)},
+			{"GET", "/api/v1/contacts/{id}/attachments", "/api/v1/contacts/" + mailed.Contact.ID + "/attachments", nil, readers},
+			{"GET", "/api/v1/contacts/{id}/attachments/{aid}", "/api/v1/contacts/" + mailed.Contact.ID + "/attachments/" + mailed.Attachments[0].ID, nil, readers},
 			{"POST", "/api/v1/emails/outbound-check", "/api/v1/emails/outbound-check", func() any { return khttp.OutboundCheckRequest{Text: "Hei, päätös on tehty."} }, authenticated(200)},
 			{"POST", "/api/v1/disclosures", "/api/v1/disclosures", func() any {
 				return kirjaamo.Disclosure{SubjectID: subj.ID, Recipient: "Kela", LegalBasis: "laki", Categories: []string{"yhteystiedot"}, Verification: "callback_official_number"}

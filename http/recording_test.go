@@ -49,21 +49,7 @@ func (e *env) upload(role policy.Role, contactID string, audio []byte, started t
 
 func (e *env) play(role policy.Role, contactID, purpose, rangeHeader string) (int, []byte) {
 	e.t.Helper()
-	req, _ := http.NewRequest("GET", e.srv.URL+"/api/v1/contacts/"+contactID+"/recording", nil)
-	req.Header.Set("Authorization", "Bearer "+e.tokens[role])
-	if purpose != "" {
-		req.Header.Set("X-Purpose", purpose)
-	}
-	if rangeHeader != "" {
-		req.Header.Set("Range", rangeHeader)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, b
+	return e.get(role, "/api/v1/contacts/"+contactID+"/recording", purpose, "Range", rangeHeader)
 }
 
 // Seed 003: a call is recorded only after the caller was informed; only

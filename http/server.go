@@ -59,7 +59,7 @@ func New(svc *kirjaamo.Service, st kirjaamo.Store, logger *slog.Logger) *Server 
 		limiter: newLimiter(10, time.Minute)}
 	s.routes = append(append(append(s.table(), s.retentionRoutes()...), s.recordingRoutes()...), s.requestRoutes()...)
 	s.routes = append(append(append(s.routes, s.emailRoutes()...), s.dsrRoutes()...), s.exportRoute())
-	s.routes = append(s.routes, s.restrictionRoutes()...)
+	s.routes = append(append(s.routes, s.restrictionRoutes()...), s.attachmentRoutes()...)
 	s.mux = http.NewServeMux()
 	for _, r := range s.routes {
 		s.mux.Handle(r.Method+" "+r.Path, s.wrap(r))

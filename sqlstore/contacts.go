@@ -76,6 +76,9 @@ func (db *DB) CreateContact(ctx context.Context, c *kirjaamo.Contact, ev *kirjaa
 		if err := t.writeNotice(c); err != nil {
 			return err
 		}
+		if err := t.writeAttachments(c); err != nil {
+			return err
+		}
 		if st := c.Statistics; st != nil {
 			if _, err := t.exec(`INSERT INTO statistics (id, register, day, topic, country, status, channel) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 				st.ID, st.Register, micros(st.Day), st.Topic, st.Country, st.Status, st.Channel); err != nil {

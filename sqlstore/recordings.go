@@ -120,10 +120,10 @@ func (db *DB) Recording(ctx context.Context, contactID string, auth kirjaamo.Aut
 	return &rec, nil
 }
 
-// destroyRecordingKeys deletes the recording rows (and so the wrapped data
-// keys) of the given contacts and returns their blob keys, for deletion
-// after the transaction commits.
-func (t *tx) destroyRecordingKeys(contactIDs []string) ([]string, error) {
+// destroyBlobKeys deletes the rows of table (recordings, attachments) that
+// belong to the given contacts, and so their wrapped data keys, and returns
+// their blob keys, for deletion after the transaction commits.
+func (t *tx) destroyBlobKeys(table string, contactIDs []string) ([]string, error) {
 	var keys []string
 	for len(contactIDs) > 0 {
 		n := min(len(contactIDs), 500)
@@ -131,7 +131,7 @@ func (t *tx) destroyRecordingKeys(contactIDs []string) ([]string, error) {
 		for i, id := range contactIDs[:n] {
 			args[i] = id
 		}
-		rows, err := t.QueryContext(t.ctx, t.db.q(`SELECT blob_key FROM recordings WHERE contact_id IN (`+placeholders(n)+`)`), args...)
+		rows, err := t.QueryContext(t.ctx, t.db.q(`SELECT blob_key FROM `+table+` WHERE blob_key IS NOT NULL AND contact_id IN (`+placeholders(n)+`)`), args...)
 		if err != nil {
 			return nil, err
 		}
@@ -144,7 +144,7 @@ func (t *tx) destroyRecordingKeys(contactIDs []string) ([]string, error) {
 			keys = append(keys, k)
 		}
 		rows.Close()
-		if _, err := t.exec(`DELETE FROM recordings WHERE contact_id IN (`+placeholders(n)+`)`, args...); err != nil {
+		if _, err := t.exec(`DELETE FROM `+table+` WHERE contact_id IN (`+placeholders(n)+`)`, args...); err != nil {
 			return nil, err
 		}
 		contactIDs = contactIDs[n:]

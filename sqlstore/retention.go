@@ -425,12 +425,18 @@ func (t *tx) deleteParts(due []duePart) ([]string, error) {
 			emptied[d.part] = append(emptied[d.part], d.record)
 		}
 	}
-	// Recordings first: their data keys are destroyed in this transaction,
-	// their blobs after it commits (a key gone means the blob is unreadable).
-	blobKeys, err := t.destroyRecordingKeys(append(append([]string(nil), contacts...), emptied[string(policy.PartRecording)]...))
+	// Recordings and attachments first: their data keys are destroyed in
+	// this transaction, their blobs after it commits (a key gone means the
+	// blob is unreadable).
+	blobKeys, err := t.destroyBlobKeys("recordings", append(append([]string(nil), contacts...), emptied[string(policy.PartRecording)]...))
 	if err != nil {
 		return nil, err
 	}
+	attKeys, err := t.destroyBlobKeys("attachments", append(append([]string(nil), contacts...), emptied[string(policy.PartAttachment)]...))
+	if err != nil {
+		return nil, err
+	}
+	blobKeys = append(blobKeys, attKeys...)
 	// Contacts stay under their own registers' rules when their subject
 	// goes; only the link to the subject is cut (by cascade).
 	if err := t.inChunks(`DELETE FROM subjects WHERE id IN (%s)`, subjects); err != nil {
@@ -451,10 +457,12 @@ func (t *tx) deleteParts(due []duePart) ([]string, error) {
 		policy.PartRecording:       "recording = NULL",
 		policy.PartVisitorMetadata: "visitor = NULL",
 	}
-	for _, part := range []policy.Part{policy.PartContent, policy.PartRecording, policy.PartVisitorMetadata} {
+	for _, part := range []policy.Part{policy.PartContent, policy.PartRecording, policy.PartVisitorMetadata, policy.PartAttachment} {
 		ids := emptied[string(part)]
-		if err := t.inChunks(`UPDATE contacts SET `+columns[part]+` WHERE id IN (%s)`, ids); err != nil {
-			return nil, err
+		if columns[part] != "" { // attachments live in their own rows, gone above
+			if err := t.inChunks(`UPDATE contacts SET `+columns[part]+` WHERE id IN (%s)`, ids); err != nil {
+				return nil, err
+			}
 		}
 		if err := t.inChunks(`DELETE FROM retention_parts WHERE part = '`+string(part)+`' AND record_id IN (%s)`, ids); err != nil {
 			return nil, err
