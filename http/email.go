@@ -218,17 +218,23 @@ func (s *Server) outboundCheck(w http.ResponseWriter, r *http.Request) error {
 	}
 	ok, v := email.OutboundCheck(req.Text, emailScanner)
 	if !ok {
-		var kinds []string
-		for _, f := range v.SensitiveFindings() {
-			k := string(f.Type)
-			if f.Category != "" {
-				k += " (" + f.Category + ")"
-			}
-			kinds = append(kinds, k)
-		}
 		return &kirjaamo.Error{Code: kirjaamo.EUNPROCESSABLE, Field: "text",
-			Message: "the draft may not go by ordinary e-mail: it contains " + strings.Join(kinds, ", ") + "; send it through the secure channel (seed 000 §3)"}
+			Message: "the draft may not go by ordinary e-mail: it contains " + sensitiveKinds(v) + "; send it through the secure channel (seed 000 §3)"}
 	}
 	writeJSON(w, http.StatusOK, OutboundCheckResult{OK: true, Verdict: v})
 	return nil
+}
+
+// sensitiveKinds names what makes a verdict sensitive, e.g.
+// "fi_personal_identity_code, special_category (health)", without values.
+func sensitiveKinds(v email.Verdict) string {
+	var kinds []string
+	for _, f := range v.SensitiveFindings() {
+		k := string(f.Type)
+		if f.Category != "" {
+			k += " (" + f.Category + ")"
+		}
+		kinds = append(kinds, k)
+	}
+	return strings.Join(kinds, ", ")
 }

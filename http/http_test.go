@@ -206,6 +206,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 		other := e.newPerson(policy.RoleAgent)
 		call := e.newCall(policy.RoleAgent, subj.ID)
 		recorded := e.newRecordedCall(subj.ID, []byte("RIFF synthetic audio"))
+		e.withRelay()
+		now := time.Now().UTC()
+		chat := e.newChat(kirjaamo.ChatMessage{Sender: "customer", At: now, Text: "Voisitteko lähettää keskustelun sähköpostiini?"})
 		_, _, mailed := e.postEmail(policy.RoleAgent, mailWith(e.gen.Email(), "Liite", "Hei, liitteenä kysymys.\r\n",
 			mailPart{"kysymys.txt", "text/plain; charset=utf-8", []byte("Milloin päätös tulee?")}))
 
@@ -294,6 +297,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 			}, writers(201)},
 			{"GET", "/api/v1/contacts/{id}/attachments", "/api/v1/contacts/" + mailed.Contact.ID + "/attachments", nil, readers},
 			{"GET", "/api/v1/contacts/{id}/attachments/{aid}", "/api/v1/contacts/" + mailed.Contact.ID + "/attachments/" + mailed.Attachments[0].ID, nil, readers},
+			{"POST", "/api/v1/contacts/{id}/transcript-email", "/api/v1/contacts/" + chat.ID + "/transcript-email", func() any {
+				return khttp.TranscriptEmailRequest{To: e.gen.Email()}
+			}, readers},
 			{"POST", "/api/v1/emails/outbound-check", "/api/v1/emails/outbound-check", func() any { return khttp.OutboundCheckRequest{Text: "Hei, päätös on tehty."} }, authenticated(200)},
 			{"POST", "/api/v1/disclosures", "/api/v1/disclosures", func() any {
 				return kirjaamo.Disclosure{SubjectID: subj.ID, Recipient: "Kela", LegalBasis: "laki", Categories: []string{"yhteystiedot"}, Verification: "callback_official_number"}

@@ -21,6 +21,7 @@ import (
 
 	"github.com/kirjaamo/kirjaamo"
 	"github.com/kirjaamo/kirjaamo/blob"
+	"github.com/kirjaamo/kirjaamo/mailer"
 )
 
 // MaxBodyBytes bounds a JSON request body (content is at most 1 MiB).
@@ -37,6 +38,9 @@ type Server struct {
 	// Blobs stores recordings and attachments; Keys wraps their data keys.
 	Blobs blob.Store
 	Keys  blob.Sealer
+	// Mail is the SMTP relay for the transcript a customer orders to their
+	// own e-mail (seed 002); nil refuses that route with 503.
+	Mail *mailer.Relay
 	// TLS is set when the server terminates TLS itself: responses then
 	// carry HSTS.
 	TLS bool
@@ -60,6 +64,7 @@ func New(svc *kirjaamo.Service, st kirjaamo.Store, logger *slog.Logger) *Server 
 	s.routes = append(append(append(s.table(), s.retentionRoutes()...), s.recordingRoutes()...), s.requestRoutes()...)
 	s.routes = append(append(append(s.routes, s.emailRoutes()...), s.dsrRoutes()...), s.exportRoute())
 	s.routes = append(append(s.routes, s.restrictionRoutes()...), s.attachmentRoutes()...)
+	s.routes = append(s.routes, s.transcriptRoutes()...)
 	s.mux = http.NewServeMux()
 	for _, r := range s.routes {
 		s.mux.Handle(r.Method+" "+r.Path, s.wrap(r))

@@ -16,6 +16,7 @@ import (
 	"github.com/kirjaamo/kirjaamo"
 	"github.com/kirjaamo/kirjaamo/examples"
 	khttp "github.com/kirjaamo/kirjaamo/http"
+	"github.com/kirjaamo/kirjaamo/mailer"
 	"github.com/kirjaamo/kirjaamo/notice"
 	"github.com/kirjaamo/kirjaamo/policy"
 )
@@ -31,6 +32,10 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&c.migrate, "migrate", true, "apply pending migrations at start (false: refuse to start on a schema that is behind)")
 	tlsCert := fs.String("tls-cert", env("KIRJAAMO_TLS_CERT", ""), "TLS certificate file (PEM); serve HTTPS directly (env KIRJAAMO_TLS_CERT)")
 	tlsKey := fs.String("tls-key", env("KIRJAAMO_TLS_KEY", ""), "TLS private key file (PEM) (env KIRJAAMO_TLS_KEY)")
+	smtpAddr := fs.String("smtp-addr", env("KIRJAAMO_SMTP_ADDR", ""), "SMTP relay HOST:PORT for chat transcripts customers order to their own e-mail; empty: that route answers 503 (env KIRJAAMO_SMTP_ADDR)")
+	smtpFrom := fs.String("smtp-from", env("KIRJAAMO_SMTP_FROM", ""), "sender address of those e-mails, e.g. \"Asiakaspalvelu <noreply@example.fi>\" (env KIRJAAMO_SMTP_FROM)")
+	smtpUser := fs.String("smtp-username", env("KIRJAAMO_SMTP_USERNAME", ""), "SMTP AUTH user; the password comes only from env KIRJAAMO_SMTP_PASSWORD (env KIRJAAMO_SMTP_USERNAME)")
+	smtpTLS := fs.Bool("smtp-require-tls", env("KIRJAAMO_SMTP_REQUIRE_TLS", "true") != "false", "refuse to send unless the relay offers STARTTLS (env KIRJAAMO_SMTP_REQUIRE_TLS)")
 	sweepEvery := fs.Duration("sweep-every", time.Hour, "run the retention sweeper this often (0: never; run 'kirjaamo sweep' instead)")
 	if err := parse(fs, args); err != nil {
 		return 2
@@ -71,6 +76,13 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 	api.ScanKey = ring.Derive("kirjaamo scan hash")
 	api.Blobs, api.Keys = c.blobs, ring
 	api.TLS = *tlsCert != ""
+	if *smtpAddr != "" {
+		relay := &mailer.Relay{Addr: *smtpAddr, From: *smtpFrom, Username: *smtpUser, Password: os.Getenv("KIRJAAMO_SMTP_PASSWORD"), RequireTLS: *smtpTLS}
+		if err := relay.Validate(); err != nil {
+			return fail(stderr, err)
+		}
+		api.Mail = relay
+	}
 	api.Ready = func(ctx context.Context) error {
 		pending, err := db.Pending(ctx)
 		if err == nil && len(pending) > 0 {
