@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"mime/multipart"
@@ -316,6 +317,109 @@ func TestEmailAttachmentsNothingHalfWritten(t *testing.T) {
 					t.Fatalf("got %d blobs left, want 0", len(files))
 				}
 			})
+		}
+	})
+}
+
+// seed002Variant writes seed 002's policy with the replacements made, for
+// rules the example does not exercise.
+func seed002Variant(t *testing.T, oldnew ...string) string {
+	t.Helper()
+	src, err := os.ReadFile(seed002)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.NewReplacer(oldnew...).Replace(string(src))
+	if text == string(src) {
+		t.Fatal("the variant changes nothing")
+	}
+	f := filepath.Join(t.TempDir(), "policy.yaml")
+	if err := os.WriteFile(f, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// Storage limitation (seed 000 §2, principle 1): a register whose policy
+// has no retention rule for attachments keeps none. The e-mail is stored,
+// the answer lists the attachment as not stored and why, and no row or
+// blob is left.
+func TestEmailAttachmentsWithoutRetentionRuleNotKept(t *testing.T) {
+	eachBackend(t, func(t *testing.T, open func(testing.TB, *keys.Ring) *sqlstore.DB) {
+		e := newEnv(t, open, seed002Variant(t, "      - part: attachment\n        keep: 180d\n        from: created\n", ""))
+		g := synth.New(13)
+		status, body, in := e.postEmail(policy.RoleAgent, mailWith(g.Email(), "Liite", "Hei.\r\n", mailPart{"a.pdf", "application/pdf", []byte("%PDF-1.4")}))
+		if status != 201 || len(in.Attachments) != 1 || in.Attachments[0].Stored || !strings.Contains(in.Attachments[0].Note, "keeps no attachments") {
+			t.Fatalf("got %d %s, want 201 listing the attachment as not kept", status, body)
+		}
+		if n := e.countRows("SELECT COUNT(*) FROM attachments"); n != 0 {
+			t.Fatalf("got %d attachment rows, want 0", n)
+		}
+		if files := e.blobFiles(); len(files) != 0 {
+			t.Fatalf("got %d blobs, want 0", len(files))
+		}
+	})
+}
+
+// GDPR art. 17 (seed 001): an executed erasure destroys a linked e-mail's
+// attachments like its recordings — the row with the wrapped key in the
+// erasure's transaction, then the blob. Seed 002's registers name the
+// statutory-task exception, so the variant drops it.
+func TestEmailAttachmentsErased(t *testing.T) {
+	eachBackend(t, func(t *testing.T, open func(testing.TB, *keys.Ring) *sqlstore.DB) {
+		e := newEnv(t, open, seed002Variant(t, "statutory_task", "open_invoice"))
+		subj := e.newPerson(policy.RoleAgent)
+		ctx := kirjaamo.WithAccess(context.Background(), &kirjaamo.Access{User: e.users[policy.RoleAgent]})
+		sl, err := blob.PutSealed(ctx, e.blobs, e.ring, kirjaamo.AttachmentNamespace+"/"+kirjaamo.NewID(time.Now()), strings.NewReader("%PDF-1.4 synthetic"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		body := "Hakemus liitteenä."
+		c := &kirjaamo.Contact{Kind: policy.KindEmail, SubjectIDs: []string{subj.ID}, Content: &body, Attachments: []*kirjaamo.Attachment{{
+			ID: kirjaamo.NewID(time.Now()), Number: 1, Filename: "hakemus.pdf", ContentType: "application/pdf", Size: sl.Size,
+			SHA256: hex.EncodeToString(sl.SHA256[:]), Stored: true, BlobKey: sl.Key, WrappedKey: sl.WrappedKey}}}
+		if err := e.api.Service.CreateContact(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		var req kirjaamo.Request
+		e.do(policy.RoleDPO, "POST", "/api/v1/requests", khttp.NewRequest{Type: "erasure", SubjectID: subj.ID, Channel: "letter"}, &req)
+		e.do(policy.RoleDPO, "PATCH", "/api/v1/requests/"+req.ID, kirjaamo.RequestChange{Verify: &kirjaamo.Verification{Method: "signed_letter"}}, nil)
+		var d kirjaamo.ErasureDecision
+		if code := e.do(policy.RoleDPO, "POST", "/api/v1/requests/"+req.ID+"/erasure", khttp.ErasureRequest{}, &d); code != 200 {
+			t.Fatalf("erasure: got %d", code)
+		}
+		erased := false
+		for _, it := range d.Items {
+			erased = erased || (it.RecordID == c.ID && it.Part == policy.PartAttachment && it.Erased)
+		}
+		if !erased {
+			t.Fatalf("the decision does not erase the attachment part: %+v", d.Items)
+		}
+		if n := e.countRows("SELECT COUNT(*) FROM attachments"); n != 0 {
+			t.Fatalf("got %d attachment rows after the erasure, want 0", n)
+		}
+		if _, err := e.blobs.Stat(ctx, sl.Key); !errors.Is(err, blob.ErrNotFound) {
+			t.Fatalf("the blob survived the erasure: %v", err)
+		}
+	})
+}
+
+// Issue 4 §6 (seed 000 §2): identifiers in an attachment's text go into the
+// mentions index like the body's, so a request about a person finds an
+// e-mail that names them only in an attachment.
+func TestAttachmentTextMentionsIndexed(t *testing.T) {
+	eachBackend(t, func(t *testing.T, open func(testing.TB, *keys.Ring) *sqlstore.DB) {
+		e := newEnv(t, open, seed002)
+		subj := e.newPerson(policy.RoleAgent)
+		g := synth.New(14)
+		_, body, in := e.postEmail(policy.RoleAgent, mailWith(g.Email(), "Liite", "Hei, tiedot liitteessä.\r\n",
+			mailPart{"yhteystiedot.txt", "text/plain; charset=utf-8", []byte("Yhteyshenkilö: " + subj.Emails[0] + "\n")}))
+		if in.Contact == nil {
+			t.Fatalf("ingest: %s", body)
+		}
+		var found khttp.ContactList
+		if code := e.do(policy.RoleDPO, "POST", "/api/v1/mentions/search", kirjaamo.SubjectQuery{Email: subj.Emails[0]}, &found); code != 200 || len(found.Contacts) != 1 || found.Contacts[0].ID != in.Contact.ID {
+			t.Fatalf("got %d with %d contacts, want the e-mail found through its attachment", code, len(found.Contacts))
 		}
 	})
 }
