@@ -52,7 +52,7 @@ type OutboundCheckResult struct {
 
 func (s *Server) emailRoutes() []Route {
 	return []Route{
-		{Method: "POST", Path: "/api/v1/emails", Summary: "Ingest a raw RFC 5322 e-mail: stored as an e-mail contact minimised by the register's rules, flagged, and a secure-channel reply returned when it held an identity code or special-category data",
+		{Method: "POST", Path: "/api/v1/emails", Summary: "Ingest a raw RFC 5322 e-mail: stored as an e-mail contact minimised by the register's rules, flagged, and a secure-channel reply returned when it held an identity code or special-category data; attachments stored encrypted (as sent, as redacted text, or not at all with the reason)",
 			Status: 201, Response: EmailIntake{}, MaxBody: MaxEmailBytes, Handler: s.ingestEmail},
 		{Method: "POST", Path: "/api/v1/emails/outbound-check", Summary: "May this draft go by ordinary e-mail? 422 naming the findings when it holds an identity code or special-category data",
 			Request: OutboundCheckRequest{}, Response: OutboundCheckResult{}, Status: 200, Handler: s.outboundCheck},
@@ -170,7 +170,10 @@ func (s *Server) storeAttachments(ctx context.Context, target kirjaamo.Attachmen
 			out = append(out, att)
 			continue
 		}
-		orig := sealed[a.Number]
+		orig, ok := sealed[a.Number]
+		if !ok {
+			return nil, fmt.Errorf("attachment %d was parsed but not streamed to the blob store", a.Number)
+		}
 		sl := orig
 		if !plan.Original {
 			s.Blobs.Delete(ctx, orig.Key)
