@@ -127,6 +127,13 @@ func (s *Server) ingestEmail(w http.ResponseWriter, r *http.Request) error {
 	for _, f := range v.Findings {
 		c.Flags.Merge(kirjaamo.ContentFlags{Found: []string{string(f.Type)}, SpecialCategory: f.Type == pii.TypeSpecialCategory})
 	}
+	// An e-mail from a known customer's address is linked to them, so a
+	// data request finds it with everything else (seed 000 §2).
+	if msg.From != nil {
+		if id := s.Service.SenderSubject(ctx, msg.From.Address); id != "" {
+			c.SubjectIDs = []string{id}
+		}
+	}
 	atts, err := s.storeAttachments(ctx, target, msg, sealed, put)
 	if err != nil {
 		return err

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -112,4 +113,52 @@ func TestIncidentSeventyTwoHours(t *testing.T) {
 	if got := e.do(policy.RoleDPO, "PATCH", "/api/v1/incidents/"+in.ID, kirjaamo.IncidentChange{AuthorityNotifiedAt: &now, SubjectsNotifiedAt: &now, Close: true}, &in); got != 200 || !in.Closed {
 		t.Fatalf("close after notifying: got %d %+v", got, in)
 	}
+}
+
+// Seed 000 §2: "answering a data request is effortless if all the
+// customer's data is in one system" — an e-mail from a known customer's
+// address is linked to that customer at intake; an unknown address, or one
+// two customers share, leaves it unlinked for an agent to decide.
+func TestEmailLinkedToSender(t *testing.T) {
+	eachBackend(t, func(t *testing.T, open func(testing.TB, *keys.Ring) *sqlstore.DB) {
+		e := newEnv(t, open, seed002)
+		known := e.newPerson(policy.RoleAgent)
+		shared := e.gen.Email()
+		for range 2 {
+			p := e.gen.Person()
+			p.Emails = []string{shared}
+			if code := e.do(policy.RoleAgent, "POST", "/api/v1/subjects", personBody(p), nil, "X-Purpose", "asiakkuuden hoito"); code != 201 {
+				t.Fatalf("create subject: got %d", code)
+			}
+		}
+		for _, tc := range []struct {
+			name, from string
+			want       []string
+		}{
+			{"KnownSenderLinked", known.Emails[0], []string{known.ID}},
+			{"UnknownSenderUnlinked", e.gen.Email(), nil},
+			{"SharedAddressUnlinked", shared, nil},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				raw := "From: <" + tc.from + ">\r\nTo: palvelu@example.com\r\nSubject: Kysymys\r\n" +
+					"Content-Type: text/plain; charset=utf-8\r\n\r\nMilloin laskuni erääntyy?\r\n"
+				req, _ := http.NewRequest("POST", e.srv.URL+"/api/v1/emails", strings.NewReader(raw))
+				req.Header.Set("Authorization", "Bearer "+e.tokens[policy.RoleAgent])
+				req.Header.Set("Content-Type", "message/rfc822")
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var in khttp.EmailIntake
+				json.NewDecoder(resp.Body).Decode(&in)
+				resp.Body.Close()
+				if resp.StatusCode != 201 || in.Contact == nil {
+					t.Fatalf("got %d", resp.StatusCode)
+				}
+				if !slices.Equal(in.Contact.SubjectIDs, tc.want) {
+					t.Fatalf("linked to %v, want %v", in.Contact.SubjectIDs, tc.want)
+				}
+			})
+		}
+	})
 }
