@@ -25,25 +25,24 @@ func sweepOnce(ctx context.Context, svc *kirjaamo.Service, db *sqlstore.DB, dryR
 	return res, true, err
 }
 
-// sweepLoop sweeps every interval until ctx ends. Several servers on one
-// PostgreSQL database take turns: only the holder of the lock sweeps.
-func sweepLoop(ctx context.Context, svc *kirjaamo.Service, db *sqlstore.DB, every time.Duration, logger *slog.Logger) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
+// sweepTask is the retention sweep as a scheduled task. The sweep also
+// takes the sweeper lock, so a 'kirjaamo sweep' run by hand and the
+// scheduled one never overlap.
+func sweepTask(svc *kirjaamo.Service, db *sqlstore.DB, period time.Duration, logger *slog.Logger) task {
+	return task{name: "sweep", every: period, run: func(ctx context.Context) error {
+		start := time.Now()
 		res, ran, err := sweepOnce(ctx, svc, db, false, 0)
 		switch {
-		case err != nil && ctx.Err() == nil:
-			logger.Error("retention sweep failed", "error", err.Error())
-		case ran && res.Deleted > 0:
-			logger.Info("retention sweep", "deleted", res.Deleted, "batches", res.Batches)
+		case err != nil:
+			return err
+		case !ran:
+			logger.Info("retention sweep skipped: another process is sweeping")
+		default:
+			logger.Info("retention sweep", "deleted", res.Deleted, "batches", res.Batches,
+				"duration_ms", time.Since(start).Milliseconds())
 		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
+		return nil
+	}}
 }
 
 func sweepCmd(args []string, stdout, stderr io.Writer) int {

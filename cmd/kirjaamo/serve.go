@@ -19,6 +19,7 @@ import (
 	"github.com/kirjaamo/kirjaamo/mailer"
 	"github.com/kirjaamo/kirjaamo/notice"
 	"github.com/kirjaamo/kirjaamo/policy"
+	"github.com/kirjaamo/kirjaamo/sqlstore"
 )
 
 func serveCmd(args []string, stdout, stderr io.Writer) int {
@@ -37,6 +38,7 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 	smtpUser := fs.String("smtp-username", env("KIRJAAMO_SMTP_USERNAME", ""), "SMTP AUTH user; the password comes only from env KIRJAAMO_SMTP_PASSWORD (env KIRJAAMO_SMTP_USERNAME)")
 	smtpTLS := fs.Bool("smtp-require-tls", env("KIRJAAMO_SMTP_REQUIRE_TLS", "true") != "false", "refuse to send unless the relay offers STARTTLS (env KIRJAAMO_SMTP_REQUIRE_TLS)")
 	sweepEvery := fs.Duration("sweep-every", time.Hour, "run the retention sweeper this often (0: never; run 'kirjaamo sweep' instead)")
+	leaseEvery := fs.Duration("lease-every", 10*time.Second, "how often a server checks, or tries to take, the lease under which one server of many runs scheduled work; a dead holder's work moves to another server within about this long")
 	if err := parse(fs, args); err != nil {
 		return 2
 	}
@@ -108,24 +110,17 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 			return fail(stderr, err)
 		}
 	}
-	// A database restored from a backup must not bring back people erased
-	// on request since: the ledger (kept outside the database) is replayed
-	// at every start.
-	if n, err := kirjaamo.ReplayErasures(ctx, db, time.Now().UTC()); err != nil {
+	if err := startupWork(ctx, db, pol, logger); err != nil {
 		return fail(stderr, err)
-	} else if n > 0 {
-		logger.Info("erasure ledger replayed", "subjects", n)
 	}
-	// Publish the notice if the policy changed it, so /privacy serves dated
-	// versions and the one a person saw can be shown later.
-	if n, err := notice.Publish(ctx, db, pol, time.Now().UTC()); err != nil {
-		return fail(stderr, err)
-	} else if n > 0 {
-		logger.Info("published a new privacy notice version", "documents", n)
-	}
+	var tasks []task
 	if *sweepEvery > 0 {
-		go sweepLoop(ctx, svc, db, *sweepEvery, logger)
+		tasks = append(tasks, sweepTask(svc, db, *sweepEvery, logger))
 	}
+	if *leaseEvery <= 0 {
+		*leaseEvery = 10 * time.Second
+	}
+	go runScheduler(ctx, db, tasks, *leaseEvery, logger)
 	logger.Info("serving", "addr", ln.Addr().String(), "database", db.Dialect().Name, "policy", pol.File)
 	fmt.Fprintf(stdout, "Kirjaamo listening on %s\n", base)
 
@@ -152,6 +147,33 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	return 0
+}
+
+// startupWork is what every server does once at start, one server at a
+// time: servers starting together on one database would otherwise race to
+// publish the same notice version.
+func startupWork(ctx context.Context, db *sqlstore.DB, pol *policy.Policy, logger *slog.Logger) error {
+	lease, err := waitLease(ctx, db, "startup")
+	if err != nil {
+		return err
+	}
+	defer lease.Release()
+	// A database restored from a backup must not bring back people erased
+	// on request since: the ledger (kept outside the database) is replayed
+	// at every start.
+	if n, err := kirjaamo.ReplayErasures(ctx, db, time.Now().UTC()); err != nil {
+		return err
+	} else if n > 0 {
+		logger.Info("erasure ledger replayed", "subjects", n)
+	}
+	// Publish the notice if the policy changed it, so /privacy serves dated
+	// versions and the one a person saw can be shown later.
+	if n, err := notice.Publish(ctx, db, pol, time.Now().UTC()); err != nil {
+		return err
+	} else if n > 0 {
+		logger.Info("published a new privacy notice version", "documents", n)
+	}
+	return nil
 }
 
 func migrateCmd(args []string, stdout, stderr io.Writer) int {
