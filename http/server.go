@@ -50,6 +50,11 @@ type Server struct {
 	// ScanKey keys the hash operator of /api/v1/scan, so that the same
 	// value gives the same token across requests.
 	ScanKey []byte
+	// Unavailable, when set, tells errors that mean the database cannot be
+	// reached right now (it is restarting, a connection broke) from faults:
+	// those are answered 503 with Retry-After instead of 500, so clients and
+	// load balancers retry (postgres.Unavailable).
+	Unavailable func(error) bool
 
 	limiter *limiter
 	tokens  tokenCache
@@ -243,6 +248,12 @@ func (s *Server) error(w http.ResponseWriter, r *http.Request, err error) {
 	reqID := ""
 	if a := kirjaamo.AccessFrom(r.Context()); a != nil {
 		reqID = a.RequestID
+	}
+	if code == kirjaamo.EINTERNAL && s.Unavailable != nil && s.Unavailable(err) {
+		s.Logger.Warn("database unavailable", "request_id", reqID, "error", scrub(err))
+		w.Header().Set("Retry-After", "1")
+		err = kirjaamo.Errorf(kirjaamo.EUNAVAILABLE, "the database is unavailable; try again shortly")
+		code = kirjaamo.EUNAVAILABLE
 	}
 	if code == kirjaamo.EINTERNAL {
 		// The error text may quote a driver's view of values: it goes to the

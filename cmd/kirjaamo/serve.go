@@ -19,6 +19,7 @@ import (
 	"github.com/kirjaamo/kirjaamo/mailer"
 	"github.com/kirjaamo/kirjaamo/notice"
 	"github.com/kirjaamo/kirjaamo/policy"
+	"github.com/kirjaamo/kirjaamo/postgres"
 	"github.com/kirjaamo/kirjaamo/sqlstore"
 )
 
@@ -84,6 +85,9 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 			return fail(stderr, err)
 		}
 		api.Mail = relay
+	}
+	if db.Dialect().Name == "postgres" {
+		api.Unavailable = postgres.Unavailable
 	}
 	api.Ready = func(ctx context.Context) error {
 		pending, err := db.Pending(ctx)
