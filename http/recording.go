@@ -1,6 +1,7 @@
 package http
 
 import (
+	"context"
 	"encoding/hex"
 	"errors"
 	"mime"
@@ -63,6 +64,10 @@ func (s *Server) putRecording(w http.ResponseWriter, r *http.Request) error {
 	key := "recordings/" + kirjaamo.NewID(s.Now())
 	sealed, err := blob.PutSealed(r.Context(), s.Blobs, s.Keys, key, r.Body)
 	if err != nil {
+		// Nothing half-written: Put removes its temporary file, but a failure
+		// after the rename (the directory sync) would leave a blob no row
+		// names. The key is new, so deleting it can only remove that.
+		s.Blobs.Delete(context.WithoutCancel(r.Context()), key)
 		var mbe *http.MaxBytesError
 		switch {
 		case errors.As(err, &mbe):
@@ -76,7 +81,7 @@ func (s *Server) putRecording(w http.ResponseWriter, r *http.Request) error {
 		SHA256: hex.EncodeToString(sealed.SHA256[:]), ContentType: ctype, StartedAt: started.UTC()}
 	if err := s.Service.AttachRecording(r.Context(), rec); err != nil {
 		// Nothing half-written: the blob goes if its row could not be stored.
-		s.Blobs.Delete(r.Context(), key)
+		s.Blobs.Delete(context.WithoutCancel(r.Context()), key)
 		return err
 	}
 	writeJSON(w, http.StatusCreated, rec)
