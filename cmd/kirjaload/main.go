@@ -6,12 +6,19 @@
 //
 //	kirjaload -url http://127.0.0.1:8080 -token TOKEN -clients 16 -duration 10s -mix write=100
 //
+// With several servers behind no load balancer, give every base URL:
+// -url http://127.0.0.1:8080,http://127.0.0.1:8081 spreads the clients
+// evenly over them (client i talks to URL i mod n).
+//
 // Operations:
 //
 //	write    POST /api/v1/contacts: an inbound call linked to one pre-created subject
 //	read     GET /api/v1/contacts/{id}: a contact created by this run (audited read)
 //	search   POST /api/v1/subjects/search by customer number (audited search)
 //	subject  GET /api/v1/subjects/{id} (audited read)
+//	upload   PUT /api/v1/contacts/{id}/recording: -upload-bytes of synthetic audio
+//	         for a call created just before with its recording notice (that
+//	         POST is counted under write; upload times the PUT alone)
 //
 // Every request states the purpose "load test" (X-Purpose). The token must
 // belong to a user whose role may write subjects and contacts and read them
@@ -52,10 +59,11 @@ func main() {
 }
 
 // ops in report order.
-var ops = []string{"write", "read", "search", "subject"}
+var ops = []string{"write", "read", "search", "subject", "upload"}
 
 type config struct {
 	url      string
+	urls     []string
 	token    string
 	clients  int
 	duration time.Duration
@@ -66,6 +74,8 @@ type config struct {
 	timeout  time.Duration
 	seed     uint64
 	json     bool
+	// uploadBytes is the size of one synthetic recording.
+	uploadBytes int
 }
 
 func parseMix(s string) (map[string]int, error) {
@@ -101,17 +111,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	var c config
 	var mix string
-	fs.StringVar(&c.url, "url", "http://127.0.0.1:8080", "base URL of the Kirjaamo server")
+	fs.StringVar(&c.url, "url", "http://127.0.0.1:8080", "base URL of the Kirjaamo server; several, comma-separated, spread the clients over them")
 	fs.StringVar(&c.token, "token", os.Getenv("KIRJAAMO_TOKEN"), "API token (default $KIRJAAMO_TOKEN)")
 	fs.IntVar(&c.clients, "clients", 16, "concurrent clients")
 	fs.DurationVar(&c.duration, "duration", 10*time.Second, "how long to run (the run is always bounded)")
 	fs.Int64Var(&c.requests, "requests", 0, "stop after this many requests in all (0: only -duration bounds the run)")
-	fs.StringVar(&mix, "mix", "write=100", "operations and weights: write, read, search, subject (e.g. write=70,read=30)")
+	fs.StringVar(&mix, "mix", "write=100", "operations and weights: write, read, search, subject, upload (e.g. write=70,read=30)")
 	fs.IntVar(&c.subjects, "subjects", 0, "subjects to create before the run (default 4 per client, at least 16)")
 	fs.StringVar(&c.purpose, "purpose", "load test", "stated purpose sent as X-Purpose")
 	fs.DurationVar(&c.timeout, "timeout", 30*time.Second, "timeout of one request")
 	fs.Uint64Var(&c.seed, "seed", 0, "synthetic-data seed (default: from the clock, so runs do not collide on identifiers)")
 	fs.BoolVar(&c.json, "json", false, "print the report as JSON instead of a table")
+	fs.IntVar(&c.uploadBytes, "upload-bytes", 128<<10, "size of one recording in the upload operation")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -131,12 +142,23 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = errors.New("-duration must be positive and at most 24h")
 	case c.requests < 0:
 		err = errors.New("-requests must not be negative")
+	case c.uploadBytes < 1 || c.uploadBytes > 1<<30:
+		err = errors.New("-upload-bytes must be 1 B – 1 GiB")
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "kirjaload:", err)
 		return 2
 	}
-	c.url = strings.TrimRight(c.url, "/")
+	for u := range strings.SplitSeq(c.url, ",") {
+		if u = strings.TrimRight(strings.TrimSpace(u), "/"); u != "" {
+			c.urls = append(c.urls, u)
+		}
+	}
+	if len(c.urls) == 0 {
+		fmt.Fprintln(stderr, "kirjaload: -url is empty")
+		return 2
+	}
+	c.url = strings.Join(c.urls, ",")
 	if c.subjects <= 0 {
 		c.subjects = max(16, 4*c.clients)
 	}
@@ -161,14 +183,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// client sends API requests with the token and purpose.
+// client sends API requests with the token and purpose to one server.
 type client struct {
 	c       config
+	base    string
 	http    *http.Client
 	headers http.Header
 }
 
-func newClient(c config) *client {
+func newClient(c config, base string) *client {
 	tr := &http.Transport{
 		// One kept-alive connection per client, with room to spare so a
 		// connection is never closed for want of an idle slot.
@@ -181,7 +204,7 @@ func newClient(c config) *client {
 	h.Set("Authorization", "Bearer "+c.token)
 	h.Set("X-Purpose", c.purpose)
 	h.Set("Accept", "application/json")
-	return &client{c: c, http: &http.Client{Transport: tr, Timeout: c.timeout}, headers: h}
+	return &client{c: c, base: base, http: &http.Client{Transport: tr, Timeout: c.timeout}, headers: h}
 }
 
 // result is one request's outcome. err is set for a transport error or a
@@ -196,17 +219,25 @@ type result struct {
 const maxErrorBody = 300
 
 func (cl *client) do(ctx context.Context, method, path string, body []byte, keep bool) result {
+	return cl.send(ctx, method, path, body, "application/json", nil, keep)
+}
+
+// send sends body (if any) as ctype with the extra header hdr.
+func (cl *client) send(ctx context.Context, method, path string, body []byte, ctype string, hdr http.Header, keep bool) result {
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, cl.c.url+path, rd)
+	req, err := http.NewRequestWithContext(ctx, method, cl.base+path, rd)
 	if err != nil {
 		return result{err: err}
 	}
 	req.Header = cl.headers.Clone()
 	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Content-Type", ctype)
+	}
+	for k, v := range hdr {
+		req.Header[k] = v
 	}
 	resp, err := cl.http.Do(req)
 	if err != nil {
@@ -251,6 +282,8 @@ type subject struct {
 	id         string
 	writeBody  []byte
 	searchBody []byte
+	// callBody creates a call with its recording notice, for an upload.
+	callBody []byte
 }
 
 // pool holds contact ids for the read operation: the set-up's contacts and
@@ -278,7 +311,7 @@ func (p *pool) pick(r *rand.Rand) string {
 
 // setup creates the run's subjects (and one contact each when the mix
 // reads contacts) with up to c.clients requests at a time.
-func setup(ctx context.Context, cl *client, c config, contacts *pool) ([]*subject, error) {
+func setup(ctx context.Context, cls []*client, c config, contacts *pool) ([]*subject, error) {
 	type made struct {
 		s   *subject
 		err error
@@ -290,6 +323,7 @@ func setup(ctx context.Context, cl *client, c config, contacts *pool) ([]*subjec
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			cl := cls[w%len(cls)]
 			g := synth.New(c.seed + uint64(w)*7919)
 			for next.Add(1) <= int64(c.subjects) {
 				s, err := createSubject(ctx, cl, g)
@@ -349,12 +383,21 @@ func createSubject(ctx context.Context, cl *client, g *synth.Gen) (*subject, err
 			"content":  g.Sentence(),
 		})
 		search, _ := json.Marshal(map[string]string{"customer_number": p.CustomerNumber})
-		return &subject{id: created.ID, writeBody: write, searchBody: search}, nil
+		call, _ := json.Marshal(map[string]any{
+			"kind": "call", "subject_ids": []string{created.ID}, "direction": "inbound", "title": "Puhelu",
+			"started_at": start, "ended_at": start.Add(3 * time.Minute),
+			"recording_notice": map[string]any{"method": "announcement_at_start", "at": start, "announcement_version": "load-1"},
+		})
+		return &subject{id: created.ID, writeBody: write, searchBody: search, callBody: call}, nil
 	}
 }
 
 func createContact(ctx context.Context, cl *client, s *subject) (string, error) {
-	res := cl.do(ctx, "POST", "/api/v1/contacts", s.writeBody, true)
+	return postContact(ctx, cl, s.writeBody)
+}
+
+func postContact(ctx context.Context, cl *client, body []byte) (string, error) {
+	res := cl.do(ctx, "POST", "/api/v1/contacts", body, true)
 	if res.err != nil {
 		return "", fmt.Errorf("creating a contact: %w", res.err)
 	}
@@ -391,13 +434,17 @@ func (f *failures) add(op string, err error) {
 
 // load runs set-up and the timed run and returns the report.
 func load(ctx context.Context, c config, progress io.Writer) (*report, error) {
-	cl := newClient(c)
-	if res := cl.do(ctx, "GET", "/healthz", nil, false); res.err != nil {
-		return nil, fmt.Errorf("server not healthy: %w", res.err)
+	var cls []*client
+	for _, u := range c.urls {
+		cl := newClient(c, u)
+		if res := cl.do(ctx, "GET", "/healthz", nil, false); res.err != nil {
+			return nil, fmt.Errorf("server %s not healthy: %w", u, res.err)
+		}
+		cls = append(cls, cl)
 	}
 	contacts := &pool{}
 	t0 := time.Now()
-	subs, err := setup(ctx, cl, c, contacts)
+	subs, err := setup(ctx, cls, c, contacts)
 	if err != nil {
 		return nil, err
 	}
@@ -416,6 +463,16 @@ func load(ctx context.Context, c config, progress io.Writer) (*report, error) {
 		}
 	}
 	keepWrites := c.mix["read"] > 0
+	// An upload's call is a write too: its POST is timed under write.
+	timed := names
+	if c.mix["upload"] > 0 && c.mix["write"] == 0 {
+		timed = append(slices.Clone(names), "write")
+	}
+	var audio []byte
+	if c.mix["upload"] > 0 {
+		audio = syntheticAudio(c.seed, c.uploadBytes)
+	}
+	uploadHeader := http.Header{"X-Recording-Started-At": {time.Now().Add(-4 * time.Minute).UTC().Format(time.RFC3339)}}
 	fails := &failures{first: map[string][]string{}}
 	stats := make([]map[string]*opStats, c.clients)
 	var issued atomic.Int64
@@ -427,10 +484,11 @@ func load(ctx context.Context, c config, progress io.Writer) (*report, error) {
 	var wg sync.WaitGroup
 	for w := range c.clients {
 		st := map[string]*opStats{}
-		for _, op := range names {
+		for _, op := range timed {
 			st[op] = &opStats{lat: make([]time.Duration, 0, 4096)}
 		}
 		stats[w] = st
+		cl := cls[w%len(cls)]
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -453,6 +511,17 @@ func load(ctx context.Context, c config, progress io.Writer) (*report, error) {
 					res = cl.do(reqCtx, "POST", "/api/v1/subjects/search", s.searchBody, false)
 				case "subject":
 					res = cl.do(reqCtx, "GET", "/api/v1/subjects/"+s.id, nil, false)
+				case "upload":
+					id, err := postContact(reqCtx, cl, s.callBody)
+					o := st["write"]
+					o.lat = append(o.lat, time.Since(t))
+					if err != nil {
+						o.errors++
+						fails.add("write", err)
+						continue
+					}
+					t = time.Now()
+					res = cl.send(reqCtx, "PUT", "/api/v1/contacts/"+id+"/recording", audio, "audio/wav", uploadHeader, false)
 				}
 				d := time.Since(t)
 				o := st[op]
@@ -476,6 +545,20 @@ func load(ctx context.Context, c config, progress io.Writer) (*report, error) {
 	wg.Wait()
 	elapsed := time.Since(start)
 	return newReport(c, stats, fails, elapsed), nil
+}
+
+// syntheticAudio returns n bytes of noise standing in for a recording:
+// incompressible like real audio, and no personal data.
+func syntheticAudio(seed uint64, n int) []byte {
+	r := rand.New(rand.NewPCG(seed, 0x617564696f))
+	b := make([]byte, n)
+	for i := 0; i+8 <= n; i += 8 {
+		v := r.Uint64()
+		for j := range 8 {
+			b[i+j] = byte(v >> (8 * j))
+		}
+	}
+	return b
 }
 
 func mixString(m map[string]int) string {
@@ -527,7 +610,7 @@ func newReport(c config, stats []map[string]*opStats, fails *failures, elapsed t
 	var all []time.Duration
 	allErrs := 0
 	for _, op := range ops {
-		if c.mix[op] == 0 {
+		if c.mix[op] == 0 && (op != "write" || c.mix["upload"] == 0) {
 			continue
 		}
 		var lat []time.Duration

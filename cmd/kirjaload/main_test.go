@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/kirjaamo/kirjaamo"
+	"github.com/kirjaamo/kirjaamo/blob"
 	khttp "github.com/kirjaamo/kirjaamo/http"
 	"github.com/kirjaamo/kirjaamo/keys"
 	"github.com/kirjaamo/kirjaamo/policy"
@@ -21,6 +22,14 @@ import (
 // 002 policy and returns its URL and a token of a user with role.
 func newServer(t *testing.T, role policy.Role) (url, token string, verify func() error) {
 	t.Helper()
+	urls, token, verify := newServers(t, role, 1)
+	return urls[0], token, verify
+}
+
+// newServers starts n in-process APIs on one store and one blob store, as
+// several servers share one database.
+func newServers(t *testing.T, role policy.Role, n int) (urls []string, token string, verify func() error) {
+	t.Helper()
 	pol, err := policy.Load("../../examples/seed002-te-contact-centre.yaml")
 	if err != nil {
 		t.Fatal(err)
@@ -28,8 +37,17 @@ func newServer(t *testing.T, role policy.Role) (url, token string, verify func()
 	ring := keys.Generate()
 	st := storetest.OpenSQLite(t, ring)
 	svc := &kirjaamo.Service{Store: st, Policy: pol, BlindRef: ring.BlindRef}
-	srv := httptest.NewServer(khttp.New(svc, st, slog.New(slog.NewTextHandler(io.Discard, nil))))
-	t.Cleanup(srv.Close)
+	blobs, err := blob.NewFS(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range n {
+		api := khttp.New(svc, st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		api.Blobs, api.Keys = blobs, ring
+		srv := httptest.NewServer(api)
+		t.Cleanup(srv.Close)
+		urls = append(urls, srv.URL)
+	}
 	u := &kirjaamo.User{ID: kirjaamo.NewID(time.Now()), Username: "load." + string(role), Role: role, CreatedAt: time.Now()}
 	if err := st.CreateUser(t.Context(), u); err != nil {
 		t.Fatal(err)
@@ -38,7 +56,7 @@ func newServer(t *testing.T, role policy.Role) (url, token string, verify func()
 	if err := st.CreateToken(t.Context(), tok); err != nil {
 		t.Fatal(err)
 	}
-	return srv.URL, secret, func() error {
+	return urls, secret, func() error {
 		_, err := kirjaamo.VerifyAudit(t.Context(), st, ring.AuditKey())
 		return err
 	}
@@ -62,6 +80,32 @@ func TestRun(t *testing.T) {
 		}
 		if len(rep.Ops) != 4 {
 			t.Fatalf("got %d operations in the report, want 4", len(rep.Ops))
+		}
+		if err := verify(); err != nil {
+			t.Fatalf("audit chain after the run: %v", err)
+		}
+	})
+	t.Run("UploadsAcrossTwoServersOK", func(t *testing.T) {
+		urls, token, verify := newServers(t, policy.RoleAgent, 2)
+		var out, errOut bytes.Buffer
+		code := run(t.Context(), []string{"-url", strings.Join(urls, ","), "-token", token, "-clients", "4", "-subjects", "8",
+			"-duration", "10s", "-requests", "60", "-mix", "search=1,upload=1", "-upload-bytes", "40000", "-json"}, &out, &errOut)
+		if code != 0 {
+			t.Fatalf("got exit %d, want 0; stderr: %s; stdout: %s", code, errOut.String(), out.String())
+		}
+		var rep report
+		if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+			t.Fatalf("-json output: %v", err)
+		}
+		byOp := map[string]*opReport{}
+		for _, o := range rep.Ops {
+			byOp[o.Op] = o
+		}
+		if u, w := byOp["upload"], byOp["write"]; u == nil || w == nil || u.Count == 0 || w.Count < u.Count {
+			t.Fatalf("got ops %+v, want uploads, each after a timed write", rep.Ops)
+		}
+		if rep.Total.Errors != 0 {
+			t.Fatalf("got %d errors, want 0: %+v", rep.Total.Errors, rep.Ops)
 		}
 		if err := verify(); err != nil {
 			t.Fatalf("audit chain after the run: %v", err)
