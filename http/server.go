@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -55,6 +56,13 @@ type Server struct {
 	// those are answered 503 with Retry-After instead of 500, so clients and
 	// load balancers retry (postgres.Unavailable).
 	Unavailable func(error) bool
+	// TrustedProxies are the load balancers and proxies in front of the
+	// server. A request from one of them is attributed, for the login rate
+	// limit, to the nearest address in X-Forwarded-For that is not itself
+	// a trusted proxy; without this every login behind a balancer would
+	// share the balancer's address and its limit. X-Forwarded-For from any
+	// other peer is ignored, so a client cannot choose its own address.
+	TrustedProxies []netip.Prefix
 
 	limiter *limiter
 	tokens  tokenCache
@@ -321,10 +329,41 @@ func decode(r *http.Request, v any) error {
 	return nil
 }
 
-func clientIP(r *http.Request) string {
+// clientIP is the address a request came from: its peer, or, when the peer
+// is a trusted proxy, the nearest X-Forwarded-For hop that is not.
+func (s *Server) clientIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		host = r.RemoteAddr
+	}
+	peer, err := netip.ParseAddr(host)
+	if err != nil || !s.trusted(peer) {
+		return host
+	}
+	var hops []string
+	for _, v := range r.Header.Values("X-Forwarded-For") {
+		for h := range strings.SplitSeq(v, ",") {
+			hops = append(hops, strings.TrimSpace(h))
+		}
+	}
+	for i := len(hops) - 1; i >= 0; i-- {
+		a, err := netip.ParseAddr(hops[i])
+		if err != nil {
+			return host // a hop we cannot read: keep the proxy's address
+		}
+		if !s.trusted(a.Unmap()) {
+			return a.Unmap().String()
+		}
 	}
 	return host
+}
+
+func (s *Server) trusted(a netip.Addr) bool {
+	a = a.Unmap()
+	for _, p := range s.TrustedProxies {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
 }

@@ -8,8 +8,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -40,7 +42,13 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 	smtpTLS := fs.Bool("smtp-require-tls", env("KIRJAAMO_SMTP_REQUIRE_TLS", "true") != "false", "refuse to send unless the relay offers STARTTLS (env KIRJAAMO_SMTP_REQUIRE_TLS)")
 	sweepEvery := fs.Duration("sweep-every", time.Hour, "run the retention sweeper this often (0: never; run 'kirjaamo sweep' instead)")
 	leaseEvery := fs.Duration("lease-every", 10*time.Second, "how often a server checks, or tries to take, the lease under which one server of many runs scheduled work; a dead holder's work moves to another server within about this long")
+	trustedProxies := fs.String("trusted-proxies", env("KIRJAAMO_TRUSTED_PROXIES", ""), "addresses or CIDR ranges of the load balancers in front, comma-separated: the login rate limit then counts the client address they give in X-Forwarded-For (env KIRJAAMO_TRUSTED_PROXIES)")
 	if err := parse(fs, args); err != nil {
+		return 2
+	}
+	proxies, err := parsePrefixes(*trustedProxies)
+	if err != nil {
+		fmt.Fprintf(stderr, "kirjaamo serve: --trusted-proxies: %v\n", err)
 		return 2
 	}
 	logger := slog.New(slog.NewJSONHandler(stderr, nil))
@@ -48,7 +56,6 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 	defer stop()
 
 	var pol *policy.Policy
-	var err error
 	if *demo {
 		dir, err := os.MkdirTemp("", "kirjaamo-demo-")
 		if err != nil {
@@ -86,6 +93,7 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 		}
 		api.Mail = relay
 	}
+	api.TrustedProxies = proxies
 	if db.Dialect().Name == "postgres" {
 		api.Unavailable = postgres.Unavailable
 	}
@@ -151,6 +159,26 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	return 0
+}
+
+// parsePrefixes reads a comma-separated list of addresses and CIDR ranges.
+func parsePrefixes(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for f := range strings.SplitSeq(s, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(f); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(f)
+		if err != nil {
+			return nil, fmt.Errorf("%q is neither an address nor a CIDR range", f)
+		}
+		out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+	}
+	return out, nil
 }
 
 // startupWork is what every server does once at start, one server at a
