@@ -225,6 +225,7 @@ func waitFor(t *testing.T, what string, within time.Duration, cond func() bool) 
 const (
 	leaseTaken = "scheduled work: lease taken; this server runs the scheduled tasks"
 	sweepRan   = "retention sweep"
+	leaseLost  = "scheduled work: lease lost; tasks stopped"
 )
 
 // Two servers on one database: one holds the scheduler lease and sweeps,
@@ -307,7 +308,7 @@ func TestMultiServerLoadSIGKILLAndPostgresRestart(t *testing.T) {
 	if restartPG {
 		t.Cleanup(func() { ensurePostgresRunning(t) })
 	}
-	servers := []*proc{c.serve(t, "a"), c.serve(t, "b")}
+	servers := []*proc{c.serve(t, "a", "--lease-every", "500ms"), c.serve(t, "b", "--lease-every", "500ms")}
 	httpc := &http.Client{Timeout: 20 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: clients, MaxIdleConns: 2 * clients}}
 	send := func(ctx context.Context, base, method, path, ctype string, body []byte, hdr map[string]string) (int, []byte, error) {
 		req, err := http.NewRequestWithContext(ctx, method, base+path, bytes.NewReader(body))
@@ -464,7 +465,14 @@ func TestMultiServerLoadSIGKILLAndPostgresRestart(t *testing.T) {
 	time.Sleep(load * 3 / 10)
 
 	var outage, recovery time.Duration
+	leasesBefore := 0
 	if restartPG {
+		// The survivor holds the scheduler lease (b is dead); the restart
+		// ends its session, and it must take the lease again by itself.
+		waitFor(t, "server a holds the lease once b is dead", 10*time.Second, func() bool {
+			return servers[0].logs.count(leaseTaken) > servers[0].logs.count(leaseLost)
+		})
+		leasesBefore = servers[0].logs.count(leaseTaken)
 		phase.Store("pg-restart")
 		t0 := time.Now()
 		pgCtl(t, "stop", "--mode", "fast")
@@ -542,6 +550,11 @@ func TestMultiServerLoadSIGKILLAndPostgresRestart(t *testing.T) {
 		t.Errorf("%d of %d acknowledged recordings are in the database", n, len(ackedRecordings))
 	}
 	t.Logf("%d acknowledged contacts and %d recordings all present; %s", len(ackedContacts), len(ackedRecordings), c.auditVerify(t))
+	if restartPG {
+		waitFor(t, "server a takes the scheduler lease again after the restart", 15*time.Second, func() bool {
+			return servers[0].logs.count(leaseTaken) > leasesBefore
+		})
+	}
 	if len(ackedRecordings) == 0 {
 		t.Errorf("no recording was uploaded; the test proves little")
 	}
