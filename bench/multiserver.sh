@@ -59,9 +59,9 @@ done
 # What the database sessions wait for, sampled every 2 s during the run:
 # with many clients, audited requests queue on the audit chain head's row
 # lock (Lock/transactionid or tuple) — the deployment-wide serialisation point.
-( sleep 5; while sleep 2; do
+( set +e; sleep 5; while sleep 2; do
     psql "$PGADMIN_URL" -tAc "SELECT w || '=' || n FROM (SELECT coalesce(wait_event_type, 'CPU') || '/' || coalesce(wait_event, '-') AS w, count(*) AS n
-      FROM pg_stat_activity WHERE datname = '$DB' AND state = 'active' GROUP BY 1) x ORDER BY n DESC" | paste -sd' ' >>"$work/waits.txt"
+      FROM pg_stat_activity WHERE datname = '$DB' AND state = 'active' GROUP BY 1) x ORDER BY n DESC" 2>&1 | paste -sd' ' >>"$work/waits.txt"
   done ) &
 sampler=$!
 status=0
