@@ -36,13 +36,19 @@ func Unavailable(err error) bool {
 	var ce *pgconn.ConnectError
 	var ne net.Error
 	switch {
-	case errors.As(err, &ce), errors.As(err, &ne):
+	case errors.As(err, &ce):
+		// Connecting failed, refused or timed out (connect_timeout wraps
+		// a context deadline, so this comes first).
+		return true
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		// The caller gave up (context.DeadlineExceeded would otherwise
+		// pass for a net.Error timeout below).
+		return false
+	case errors.As(err, &ne):
 		return true
 	case errors.Is(err, driver.ErrBadConn), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF),
 		errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE):
 		return true
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return false
 	}
 	// pgx reports a statement sent on a connection it has already found
 	// closed as "conn closed", without a type to match.

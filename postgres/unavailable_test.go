@@ -42,6 +42,7 @@ func TestUnavailable(t *testing.T) {
 		{"UniqueViolation", &pgconn.PgError{Code: "23505"}, false},
 		{"SyntaxError", &pgconn.PgError{Code: "42601"}, false},
 		{"Cancelled", context.Canceled, false},
+		{"DeadlineExceeded", fmt.Errorf("query: %w", context.DeadlineExceeded), false},
 		{"Other", errors.New("sqlstore: no audit event"), false},
 		{"Nil", nil, false},
 	} {
