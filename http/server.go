@@ -239,11 +239,17 @@ func (s *Server) error(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.As(err, &mbe) {
 		err = kirjaamo.Errorf(kirjaamo.ETOOLARGE, "request body is larger than %d bytes", mbe.Limit)
 	}
-	code := kirjaamo.ErrorCode(err)
 	reqID := ""
 	if a := kirjaamo.AccessFrom(r.Context()); a != nil {
 		reqID = a.RequestID
 	}
+	if errors.Is(err, blob.ErrUnavailable) {
+		// An object store that is down or refuses our credentials: the
+		// operator needs the cause, the client only that it may retry.
+		s.Logger.Error("blob store unavailable", "request_id", reqID, "error", scrub(err))
+		err = kirjaamo.Errorf(kirjaamo.EUNAVAILABLE, "the blob store is unavailable; try again later")
+	}
+	code := kirjaamo.ErrorCode(err)
 	if code == kirjaamo.EINTERNAL {
 		// The error text may quote a driver's view of values: it goes to the
 		// log under the request id only after the caller has been answered
