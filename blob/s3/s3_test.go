@@ -184,6 +184,7 @@ func TestSequentialReadFewRequests(t *testing.T) {
 	}
 	// Header and last chunk, then windows of 64 KiB doubling to 16 MiB:
 	// 64K+128K+…+16M covers 32 MiB in about 11 requests.
+	t.Logf("playback of %d MiB: %d ranged GETs", size>>20, gets.Load())
 	if n := gets.Load(); n > 16 {
 		t.Errorf("playback of %d MiB: got %d ranged GETs, want at most 16", size>>20, n)
 	}
@@ -303,6 +304,36 @@ func TestUnreachable(t *testing.T) {
 		}
 		if err != nil && strings.Contains(err.Error(), "supersecret") {
 			t.Errorf("%s: error quotes the secret", name)
+		}
+	}
+}
+
+// TestOpenPinsVersion: an Object opened before an overwrite of the same
+// size — where a range request alone could not notice — fails its reads
+// with ErrNotFound instead of returning the new bytes.
+func TestOpenPinsVersion(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t, envURL, nil)
+	old, next := blobtest.Data(300<<10, 1), blobtest.Data(300<<10, 2)
+	if _, err := s.Put(ctx, "recordings/pin", bytes.NewReader(old)); err != nil {
+		t.Fatal(err)
+	}
+	o, err := s.Open(ctx, "recordings/pin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer o.Close()
+	p := make([]byte, 1000)
+	if _, err := o.ReadAt(p, 0); err != nil || !bytes.Equal(p, old[:1000]) {
+		t.Fatalf("ReadAt before the overwrite: %v or wrong bytes", err)
+	}
+	if _, err := s.Put(ctx, "recordings/pin", bytes.NewReader(next)); err != nil {
+		t.Fatal(err)
+	}
+	for _, off := range []int64{100 << 10, 1000} { // a new request, then the open stream's offset
+		n, err := o.ReadAt(p, off)
+		if !errors.Is(err, blob.ErrNotFound) && !(err == nil && bytes.Equal(p[:n], old[off:off+int64(n)])) {
+			t.Errorf("ReadAt(%d) after the overwrite: got %d bytes, %v; want ErrNotFound (or the old bytes)", off, n, err)
 		}
 	}
 }
