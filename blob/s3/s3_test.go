@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -335,5 +336,24 @@ func TestOpenPinsVersion(t *testing.T) {
 		if !errors.Is(err, blob.ErrNotFound) && !(err == nil && bytes.Equal(p[:n], old[off:off+int64(n)])) {
 			t.Errorf("ReadAt(%d) after the overwrite: got %d bytes, %v; want ErrNotFound (or the old bytes)", off, n, err)
 		}
+	}
+}
+
+// TestPutMemoryFlat: an upload holds two parts, not the blob: storing
+// 96 MiB allocates far less than 96 MiB in total.
+func TestPutMemoryFlat(t *testing.T) {
+	s := MustOpen(t, envURL, nil)
+	const size = 96 << 20
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	if _, err := blob.PutEncrypted(context.Background(), s, "recordings/big", blobtest.NewDataReader(size, 9), blob.NewDataKey()); err != nil {
+		t.Fatal(err)
+	}
+	runtime.ReadMemStats(&after)
+	if got := after.TotalAlloc - before.TotalAlloc; got > 40<<20 {
+		t.Errorf("Put of %d MiB allocated %d MiB, want under 40 MiB (two %d MiB parts and change)", size>>20, got>>20, DefaultPartSize>>20)
+	} else {
+		t.Logf("Put of %d MiB allocated %.1f MiB", size>>20, float64(got)/(1<<20))
 	}
 }
