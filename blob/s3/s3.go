@@ -326,9 +326,14 @@ func (s *Store) putMultipart(ctx context.Context, key string, r io.Reader, first
 			break // a short part is the last
 		}
 		select {
-		case cur = <-free:
-		case <-failed:
+		case <-failed: // checked first: no use reading a part nobody sends
 			cur = nil
+		default:
+			select {
+			case cur = <-free:
+			case <-failed:
+				cur = nil
+			}
 		}
 		if cur == nil {
 			break
