@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -96,6 +97,48 @@ func TestRecordingStoreUnavailable(t *testing.T) {
 		}
 		if !bytes.Contains(e.logs.Bytes(), []byte("blob store unavailable")) {
 			t.Errorf("the cause was not logged")
+		}
+	})
+}
+
+// TestEmailAttachmentsOnS3: an e-mail attachment is stored in the bucket as
+// ciphertext and downloads as sent.
+func TestEmailAttachmentsOnS3(t *testing.T) {
+	eachBackend(t, func(t *testing.T, open func(testing.TB, *keys.Ring) *sqlstore.DB) {
+		store := s3test.MustOpen(t, "attachments")
+		e := newEnv(t, open, seed002)
+		e.api.Blobs = store
+		e.db.SetBlobs(store)
+		pdf := []byte("%PDF-1.4 SYNTHETIC-PDF-PATTERN " + strings.Repeat("x", 200<<10))
+		status, body, in := e.postEmail(policy.RoleAgent, mailWith("asiakas@example.com", "Liite", "Hei, liitteenä.\r\n",
+			mailPart{"liite.pdf", "application/pdf", pdf}))
+		if status != 201 || in.Contact == nil {
+			t.Fatalf("ingest: got %d %s", status, body)
+		}
+		var list khttp.AttachmentList
+		if got := e.do(policy.RoleAgent, "GET", "/api/v1/contacts/"+in.Contact.ID+"/attachments", nil, &list); got != 200 || len(list.Attachments) != 1 {
+			t.Fatalf("list: got %d with %d attachments, want 200 with 1", got, len(list.Attachments))
+		}
+		got, content := e.get(policy.RoleAgent, "/api/v1/contacts/"+in.Contact.ID+"/attachments/"+list.Attachments[0].ID, "asiakkaan hakemus")
+		if got != 200 || !bytes.Equal(content, pdf) {
+			t.Fatalf("download: got %d and %d bytes, want 200 and the %d bytes sent", got, len(content), len(pdf))
+		}
+		objects := 0
+		store.List(t.Context(), "attachments", func(key string, _ int64) error {
+			objects++
+			o, err := store.Open(t.Context(), key)
+			if err != nil {
+				return err
+			}
+			defer o.Close()
+			raw, _ := io.ReadAll(io.NewSectionReader(o, 0, o.Size()))
+			if bytes.Contains(raw, []byte("SYNTHETIC-PDF-PATTERN")) {
+				t.Errorf("object %s holds the attachment's plaintext", key)
+			}
+			return nil
+		})
+		if objects != 1 {
+			t.Errorf("got %d objects under attachments/, want 1", objects)
 		}
 	})
 }
