@@ -32,7 +32,9 @@ log() { echo "s3-server: $*" >&2; }
 stop() {
   for pidfile in "$STATE"/*.pid; do
     [ -e "$pidfile" ] || continue
-    kill "$(cat "$pidfile")" 2>/dev/null || true
+    pid=$(cat "$pidfile")
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     rm -f "$pidfile"
   done
   if mountpoint -q "$STATE/full" 2>/dev/null; then umount "$STATE/full" || true; fi
@@ -56,6 +58,10 @@ start() {
   if [ -e "$STATE/$name.pid" ] && kill -0 "$(cat "$STATE/$name.pid")" 2>/dev/null; then
     return 0 # already running (a second call in the same session)
   fi
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    log "port $port is taken by another process; set KIRJAAMO_S3_PORT"
+    return 1
+  fi
   mkdir -p "$root/$BUCKET"
   # setsid: the gateway must outlive this script and not get the caller's
   # terminal signals; its output goes to a log next to its data.
@@ -63,11 +69,16 @@ start() {
     setsid "$BIN" --port "127.0.0.1:$port" --keep-alive --quiet posix "$root" \
     >"$STATE/$name.log" 2>&1 </dev/null &
   echo $! >"$STATE/$name.pid"
+  local pid
+  pid=$(cat "$STATE/$name.pid")
   for _ in $(seq 1 50); do
+    # Ours must still run: a port already taken by something else would
+    # answer while our gateway exits.
+    kill -0 "$pid" 2>/dev/null || break
     if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then return 0; fi
     sleep 0.2
   done
-  log "versitygw on port $port did not start; its log:"
+  log "versitygw on port $port did not start (port taken? set KIRJAAMO_S3_PORT); its log:"
   cat "$STATE/$name.log" >&2
   return 1
 }
