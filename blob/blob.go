@@ -84,6 +84,10 @@ var (
 	ErrNoSpace = errors.New("blob: no space left on the blob store")
 	// ErrInvalidKey: the key does not have the shape "namespace/name".
 	ErrInvalidKey = errors.New("blob: invalid key")
+	// ErrUnavailable: a remote backend could not be reached, is failing,
+	// or refuses this server's credentials; the request may succeed later
+	// and the HTTP layer answers 503. The FS store never returns it.
+	ErrUnavailable = errors.New("blob: store unavailable")
 )
 
 // Limits on keys. Names are ids (26 characters today) with room for a
@@ -133,6 +137,11 @@ func cut(key string) (ns, name string, ok bool) {
 	}
 	return "", "", false
 }
+
+// CheckKey returns nil for a valid key and otherwise an error that wraps
+// ErrInvalidKey and quotes the key, bounded. Backends call it first in every
+// method.
+func CheckKey(key string) error { return checkKey(key) }
 
 func checkKey(key string) error {
 	if !ValidKey(key) {

@@ -252,10 +252,18 @@ func (s *Server) error(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.As(err, &mbe) {
 		err = kirjaamo.Errorf(kirjaamo.ETOOLARGE, "request body is larger than %d bytes", mbe.Limit)
 	}
-	code := kirjaamo.ErrorCode(err)
 	reqID := ""
 	if a := kirjaamo.AccessFrom(r.Context()); a != nil {
 		reqID = a.RequestID
+	}
+	code := kirjaamo.ErrorCode(err)
+	if errors.Is(err, blob.ErrUnavailable) {
+		// An object store that is down or refuses our credentials: the
+		// operator needs the cause, the client only that it may retry.
+		s.Logger.Error("blob store unavailable", "request_id", reqID, "error", scrub(err))
+		w.Header().Set("Retry-After", "1")
+		err = kirjaamo.Errorf(kirjaamo.EUNAVAILABLE, "the blob store is unavailable; try again later")
+		code = kirjaamo.EUNAVAILABLE
 	}
 	if code == kirjaamo.EINTERNAL && s.Unavailable != nil && s.Unavailable(err) {
 		s.Logger.Warn("database unavailable", "request_id", reqID, "error", scrub(err))

@@ -47,7 +47,12 @@ func backupCmd(args []string, stdout, stderr io.Writer) int {
 	if _, err := db.Writer().ExecContext(ctx, "VACUUM INTO '"+strings.ReplaceAll(dbCopy, "'", "''")+"'"); err != nil {
 		return fail(stderr, fmt.Errorf("database copy: %w", err))
 	}
-	if err := copyTree(filepath.Join(c.data, "blobs"), filepath.Join(*out, "blobs")); err != nil {
+	if c.blob.backend == "s3" {
+		// Objects in a bucket are not copied: the bucket's own versioning or
+		// replication protects them (docs/blob.md), and they are ciphertext
+		// whose keys are in the database copy just written.
+		fmt.Fprintln(stderr, "kirjaamo backup: blobs are in the S3 bucket and are not copied; protect the bucket with versioning or replication (docs/blob.md)")
+	} else if err := copyTree(filepath.Join(c.data, "blobs"), filepath.Join(*out, "blobs")); err != nil {
 		return fail(stderr, fmt.Errorf("blob copy: %w", err))
 	}
 	if err := copyFile(filepath.Join(c.data, "erasure-ledger.jsonl"), filepath.Join(*out, "erasure-ledger.jsonl")); err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -83,11 +88,13 @@ func restoreCmd(args []string, stdout, stderr io.Writer) int {
 	if err := copyFile(filepath.Join(*from, "kirjaamo.db"), dbFile); err != nil {
 		return fail(stderr, err)
 	}
-	if err := os.RemoveAll(filepath.Join(c.data, "blobs")); err != nil {
-		return fail(stderr, err)
-	}
-	if err := copyTree(filepath.Join(*from, "blobs"), filepath.Join(c.data, "blobs")); err != nil {
-		return fail(stderr, err)
+	if c.blob.backend != "s3" { // an S3 bucket is restored with the bucket's own tools
+		if err := os.RemoveAll(filepath.Join(c.data, "blobs")); err != nil {
+			return fail(stderr, err)
+		}
+		if err := copyTree(filepath.Join(*from, "blobs"), filepath.Join(c.data, "blobs")); err != nil {
+			return fail(stderr, err)
+		}
 	}
 	// Merge the backup's ledger into ours: entries only add erasures.
 	if b, err := os.ReadFile(filepath.Join(*from, "erasure-ledger.jsonl")); err == nil && len(b) > 0 {

@@ -23,8 +23,10 @@ type config struct {
 	migrate     bool
 	// skipMigrations leaves the schema alone (the migrate command).
 	skipMigrations bool
-	// blobs is the blob store under the data directory, set by open.
+	// blobs is the blob store, set by open: under the data directory, or
+	// in S3 (blobConfig).
 	blobs blob.Store
+	blob  blobConfig
 }
 
 func env(name, def string) string {
@@ -38,6 +40,7 @@ func env(name, def string) string {
 func (c *config) storeFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.data, "data", env("KIRJAAMO_DATA", "kirjaamo-data"), "data directory: SQLite database, key files, blobs (env KIRJAAMO_DATA)")
 	fs.StringVar(&c.databaseURL, "database-url", env("KIRJAAMO_DATABASE_URL", ""), "PostgreSQL URL postgres://…; empty for the embedded SQLite (env KIRJAAMO_DATABASE_URL)")
+	c.blob.flags(fs)
 }
 
 func newFlags(name string, stderr io.Writer) *flag.FlagSet {
@@ -73,7 +76,7 @@ func (c *config) open(ctx context.Context) (*sqlstore.DB, *keys.Ring, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	blobs, err := blob.NewFS(filepath.Join(c.data, "blobs"))
+	blobs, err := c.blob.open(ctx, c.data)
 	if err != nil {
 		db.Close()
 		return nil, nil, err
