@@ -52,6 +52,12 @@ func Open(url string, k *keys.Ring, maxConns int) (*sqlstore.DB, error) {
 		TryLock:       "SELECT pg_try_advisory_lock(?)",
 		Unlock:        "SELECT pg_advisory_unlock(?)",
 		Translate:     translate,
+		// Group commit here too: every audited request locks the audit
+		// chain's head row until it commits, so without batching the whole
+		// deployment writes one commit (one WAL flush) at a time. A batch
+		// takes the lock once and flushes once for up to 256 requests;
+		// measured 3–8× the audited write rate at 16 clients (docs/benchmarks.md).
+		GroupCommit: true,
 	}, k), nil
 }
 

@@ -9,7 +9,8 @@ import (
 	"time"
 )
 
-// Group commit for a single-writer database (SQLite).
+// Group commit, for SQLite (one writer) and PostgreSQL (one chain head row
+// every audited write locks until it commits).
 //
 // Every write transaction of the store becomes a job on a queue. One writer
 // goroutine takes all jobs waiting, runs them in one database transaction,
