@@ -132,6 +132,9 @@ type Store interface {
 	UserByUsername(ctx context.Context, username string) (*User, error)              // ENOTFOUND
 	CreateToken(ctx context.Context, t *Token) error                                 //
 	UserByToken(ctx context.Context, tokenHash []byte, now time.Time) (*User, error) // EUNAUTHORIZED when unknown or expired
+	// DeleteToken revokes a token (a web session's logout); deleting an
+	// unknown token is not an error.
+	DeleteToken(ctx context.Context, tokenHash []byte) error
 
 	DocumentStore
 	RequestStore

@@ -53,6 +53,14 @@ func (db *DB) CreateToken(ctx context.Context, tok *kirjaamo.Token) error {
 	})
 }
 
+// DeleteToken revokes a token by its hash.
+func (db *DB) DeleteToken(ctx context.Context, hash []byte) error {
+	return db.write(ctx, func(t *tx) error {
+		_, err := t.exec(`DELETE FROM tokens WHERE hash = ?`, hash)
+		return err
+	})
+}
+
 // UserByToken finds the active user owning a token.
 func (db *DB) UserByToken(ctx context.Context, hash []byte, now time.Time) (*kirjaamo.User, error) {
 	st, err := db.readStmt(ctx, `SELECT u.id, u.username, u.role, u.password_hash, u.created_at, u.disabled

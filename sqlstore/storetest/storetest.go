@@ -441,6 +441,17 @@ func Run(t *testing.T, b Backend) {
 				}
 			})
 		}
+		t.Run("RevokedTokenIsRefused", func(t *testing.T) {
+			if err := db.DeleteToken(ctx, kirjaamo.HashToken(secret)); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.UserByToken(ctx, kirjaamo.HashToken(secret), t0.Add(time.Minute)); kirjaamo.ErrorCode(err) != kirjaamo.EUNAUTHORIZED {
+				t.Fatalf("got %v, want EUNAUTHORIZED after revocation", err)
+			}
+			if err := db.DeleteToken(ctx, kirjaamo.HashToken(secret)); err != nil {
+				t.Fatalf("revoking twice: got %v, want nil", err)
+			}
+		})
 	})
 
 	// Concurrency is a correctness matter: 64 concurrent clients mixing
