@@ -23,6 +23,7 @@ import (
 	"github.com/kirjaamo/kirjaamo/policy"
 	"github.com/kirjaamo/kirjaamo/postgres"
 	"github.com/kirjaamo/kirjaamo/sqlstore"
+	"github.com/kirjaamo/kirjaamo/web"
 )
 
 func serveCmd(args []string, stdout, stderr io.Writer) int {
@@ -40,6 +41,7 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 	smtpFrom := fs.String("smtp-from", env("KIRJAAMO_SMTP_FROM", ""), "sender address of those e-mails, e.g. \"Asiakaspalvelu <noreply@example.fi>\" (env KIRJAAMO_SMTP_FROM)")
 	smtpUser := fs.String("smtp-username", env("KIRJAAMO_SMTP_USERNAME", ""), "SMTP AUTH user; the password comes only from env KIRJAAMO_SMTP_PASSWORD (env KIRJAAMO_SMTP_USERNAME)")
 	smtpTLS := fs.Bool("smtp-require-tls", env("KIRJAAMO_SMTP_REQUIRE_TLS", "true") != "false", "refuse to send unless the relay offers STARTTLS (env KIRJAAMO_SMTP_REQUIRE_TLS)")
+	idleLockFlag := fs.String("idle-lock", env("KIRJAAMO_IDLE_LOCK", "10m"), "lock a web session not used for this long; the password opens it again (0: never) (env KIRJAAMO_IDLE_LOCK)")
 	sweepEvery := fs.Duration("sweep-every", time.Hour, "run the retention sweeper this often (0: never; run 'kirjaamo sweep' instead)")
 	leaseEvery := fs.Duration("lease-every", 10*time.Second, "how often a server checks, or tries to take, the lease under which one server of many runs scheduled work; a dead holder's work moves to another server within about this long")
 	trustedProxies := fs.String("trusted-proxies", env("KIRJAAMO_TRUSTED_PROXIES", ""), "addresses or CIDR ranges of the load balancers in front, comma-separated: the login rate limit then counts the client address they give in X-Forwarded-For (env KIRJAAMO_TRUSTED_PROXIES)")
@@ -49,6 +51,11 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 	proxies, err := parsePrefixes(*trustedProxies)
 	if err != nil {
 		fmt.Fprintf(stderr, "kirjaamo serve: --trusted-proxies: %v\n", err)
+		return 2
+	}
+	idleLock, err := time.ParseDuration(*idleLockFlag)
+	if err != nil || idleLock < 0 {
+		fmt.Fprintln(stderr, "kirjaamo serve: --idle-lock must be a duration such as 10m (0: never)")
 		return 2
 	}
 	logger := slog.New(slog.NewJSONHandler(stderr, nil))
@@ -104,6 +111,10 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 		}
 		return err
 	}
+	// The web interface at /, the API under /api/ (and /healthz, /privacy…).
+	ui := web.New(svc, db, logger, ring.Derive("kirjaamo web session"))
+	ui.API, ui.Sealer, ui.Blobs, ui.Keys = api, ring, c.blobs, ring
+	ui.ScanKey, ui.TLS, ui.IdleTimeout = api.ScanKey, api.TLS, idleLock
 	if (*tlsCert == "") != (*tlsKey == "") {
 		fmt.Fprintln(stderr, "kirjaamo serve: --tls-cert and --tls-key go together")
 		return 2
@@ -136,7 +147,7 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 	logger.Info("serving", "addr", ln.Addr().String(), "database", db.Dialect().Name, "policy", pol.File)
 	fmt.Fprintf(stdout, "Kirjaamo listening on %s\n", base)
 
-	srv := api.HTTPServer(*addr)
+	srv := ui.HTTPServer(*addr)
 	errc := make(chan error, 1)
 	go func() {
 		if api.TLS {
