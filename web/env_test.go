@@ -101,6 +101,7 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 	e.ui = web.New(e.svc, db, logger, ring.Derive("web session"))
 	e.ui.API, e.ui.Sealer, e.ui.Blobs, e.ui.Keys, e.ui.Now = e.api, ring, blobs, ring, clock
 	e.ui.SetLoginRate(10000, time.Minute)
+	e.ui.AuditKey = ring.AuditKey()
 	for _, o := range opts {
 		o(e)
 	}

@@ -63,6 +63,9 @@ type Server struct {
 	Keys  blob.Sealer
 	// ScanKey keys the scanner's hash operator (live PII warnings).
 	ScanKey []byte
+	// AuditKey verifies the audit chain on the auditor's page (the key
+	// ring's audit key); nil: the page says it cannot verify.
+	AuditKey []byte
 	// TLS marks the session cookie Secure and adds HSTS.
 	TLS bool
 	// IdleTimeout locks a session not used for this long: the user must
@@ -106,6 +109,7 @@ func New(svc *kirjaamo.Service, st kirjaamo.Store, logger *slog.Logger, sessionK
 	s := &Server{Service: svc, Store: st, Logger: logger, Now: time.Now, SessionKey: sessionKey,
 		IdleTimeout: 10 * time.Minute, SessionTTL: 12 * time.Hour, limiter: newLimiter(10, time.Minute)}
 	s.routes = slices.Concat(s.coreRoutes(), s.agentRoutes(), s.supervisorRoutes())
+	s.routes = slices.Concat(s.routes, s.dpoRoutes(), s.retentionRoutes(), s.auditRoutes(), s.noticeRoutes())
 	s.loadAssets()
 	s.mux = http.NewServeMux()
 	for _, rt := range s.routes {
@@ -232,7 +236,6 @@ func (s *Server) wrap(rt Route) http.Handler {
 				return
 			}
 			acc.User, p.User, p.sess, p.CSRF = sess.user, sess.user, sess, s.csrfToken(sess.secret)
-			acc.Purpose = s.workingPurpose(r, sess)
 			if !slices.Contains(rt.Roles, sess.user.Role) {
 				s.fail(sw, r, p, kirjaamo.Errorf(kirjaamo.EFORBIDDEN, "role %s may not use this page", sess.user.Role))
 				return

@@ -117,6 +117,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	e := newEnv(t)
 	rows := coreMatrix(e)
 	rows = append(rows, agentMatrix(e)...)
+	rows = append(rows, dpoMatrix(e)...)
 	runMatrix(t, e, rows)
 }
 
