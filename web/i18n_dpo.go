@@ -138,6 +138,13 @@ var dpoMessages = map[string]msg{
 	"dsr.discovery.kind":          {"Laji", "Typ", "Kind"},
 	"dsr.discovery.contact_title": {"Aihe", "Ämne", "Topic"},
 
+	"dsr.kind.call":                  {"puhelu", "samtal", "call"},
+	"dsr.kind.chat":                  {"chat", "chatt", "chat"},
+	"dsr.kind.email":                 {"sähköposti", "e-post", "e-mail"},
+	"dsr.kind.contact_request":       {"yhteydenottopyyntö", "kontaktbegäran", "contact request"},
+	"dsr.kind.counselling_workspace": {"neuvontatyötila", "rådgivningsarbetsyta", "counselling workspace"},
+	"dsr.kind.note":                  {"muistiinpano", "anteckning", "note"},
+
 	// Erasure.
 	"erasure.title":         {"Poistopäätös", "Raderingsbeslut", "Erasure decision"},
 	"erasure.preview":       {"Esikatsele poistopäätöstä", "Förhandsgranska raderingsbeslutet", "Preview the erasure decision"},

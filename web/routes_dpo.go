@@ -60,11 +60,20 @@ func init() {
 			prefixed("incident.done.", incidentNotices),
 			prefixed("disclosure.verification.", kirjaamo.RecipientVerifications),
 			prefixed("erasure.ground.", erasureGrounds),
+			prefixed("dsr.kind.", kindNames()),
 		} {
 			out = append(out, list...)
 		}
 		return out
 	})
+}
+
+func kindNames() []string {
+	var out []string
+	for _, k := range policy.Kinds() {
+		out = append(out, string(k))
+	}
+	return out
 }
 
 func prefixed(prefix string, keys []string) []string {

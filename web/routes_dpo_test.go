@@ -24,7 +24,7 @@ func (e *env) dpoCtx() context.Context {
 // verified by signed letter when verified is set.
 func (e *env) dsr(typ, subjectID string, received time.Time, verified bool) *kirjaamo.Request {
 	e.t.Helper()
-	r := &kirjaamo.Request{Type: typ, SubjectID: subjectID, Channel: "letter", ReceivedAt: received}
+	r := &kirjaamo.Request{Type: typ, SubjectID: subjectID, Channel: "kirje", ReceivedAt: received}
 	if err := e.svc.CreateRequest(e.dpoCtx(), r); err != nil {
 		e.t.Fatal(err)
 	}
@@ -391,7 +391,7 @@ func TestNoticePreview(t *testing.T) {
 	} {
 		t.Run(strings.ToUpper(tc.lang[:1])+tc.lang[1:], func(t *testing.T) {
 			code, body := c.get("/notice?lang=" + tc.lang)
-			if code != 200 || !strings.Contains(body, `<article class="notice-preview" lang="`+tc.lang+`">`) || !strings.Contains(body, tc.want) {
+			if code != 200 || !strings.Contains(body, `<article class="notice-preview" lang="`+tc.lang+`"`) || !strings.Contains(body, tc.want) {
 				t.Fatalf("got %d, want the %s notice", code, tc.lang)
 			}
 			if strings.Contains(body, "<style>") {
