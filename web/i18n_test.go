@@ -54,9 +54,7 @@ func TestCatalog(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, m := range goKey.FindAllSubmatch(b, -1) {
-			if key := string(m[1]); !strings.HasSuffix(key, ".") { // a prefix of run-time keys
-				used[key] = f
-			}
+			used[string(m[1])] = f
 		}
 	}
 	// Keys made at run time.

@@ -430,6 +430,11 @@ type incidentRow struct {
 }
 
 func (s *Server) incidentList(w http.ResponseWriter, r *http.Request, p *Page) error {
+	doneNotice(p, "incident.done.", incidentNotices)
+	return s.renderIncidents(w, r, p, http.StatusOK)
+}
+
+func (s *Server) renderIncidents(w http.ResponseWriter, r *http.Request, p *Page, status int) error {
 	is, err := s.Service.Incidents(r.Context())
 	if err != nil {
 		return err
@@ -442,10 +447,9 @@ func (s *Server) incidentList(w http.ResponseWriter, r *http.Request, p *Page) e
 		open := !in.Closed && in.AuthorityNotified == nil && in.Risk != "none"
 		rows[i] = incidentRow{in, newDeadline(in.NotifyBy, now, 24*time.Hour, open)}
 	}
-	doneNotice(p, "incident.done.", incidentNotices)
 	p.Title = "incident.list.title"
 	p.Data = map[string]any{"Rows": rows, "Risks": incidentRisks, "Now": now.Local().Format("2006-01-02T15:04")}
-	s.render(w, http.StatusOK, "incident_list", p)
+	s.render(w, status, "incident_list", p)
 	return nil
 }
 
@@ -524,6 +528,12 @@ func (s *Server) changeIncident(w http.ResponseWriter, r *http.Request, p *Page)
 		return kirjaamo.FieldError("step", "unknown step")
 	}
 	if _, err := s.Service.ChangeIncident(r.Context(), r.PathValue("id"), ch); err != nil {
+		// A refused step (closing before the Ombudsman was notified) is
+		// shown above the register, where the DPO can put it right.
+		if code := kirjaamo.ErrorCode(err); code == kirjaamo.ECONFLICT || code == kirjaamo.EINVALID {
+			p.Error, p.ErrorField = errorText(p.Lang, err), kirjaamo.ErrorField(err)
+			return s.renderIncidents(w, r, p, statusOf[code])
+		}
 		return err
 	}
 	http.Redirect(w, r, "/incidents?done="+step, http.StatusSeeOther)

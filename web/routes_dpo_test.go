@@ -301,6 +301,12 @@ func TestIncidentClock(t *testing.T) {
 			}
 		})
 	}
+	t.Run("HighRiskClosesOnlyAfterTellingThePeople", func(t *testing.T) {
+		code, body := c.post("/incidents/"+late.ID, url.Values{"step": {"closed"}})
+		if code != http.StatusConflict || !strings.Contains(body, `role="alert"`) || !strings.Contains(body, `data-incident="`+late.ID+`"`) {
+			t.Fatalf("got %d, want 409 shown above the register", code)
+		}
+	})
 	t.Run("NotifyingStopsTheClock", func(t *testing.T) {
 		if code, _ := c.post("/incidents/"+late.ID, url.Values{"step": {"authority"}}); code != http.StatusSeeOther {
 			t.Fatalf("got %d, want 303", code)
