@@ -79,8 +79,23 @@ func newBrowser(t *testing.T, e *env) *browser {
 		}
 	})
 	b := &browser{t: t, e: e, ctx: ctx}
-	b.do(chromedp.Navigate("about:blank"))
+	// Start the browser on the test's context: the first action's context
+	// is the browser's lifetime.
+	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatalf("browser: %v", err)
+	}
 	return b
+}
+
+// stepTimeout bounds one step, so a wait that never ends fails at once
+// with its own message instead of using up the test's time.
+const stepTimeout = 20 * time.Second
+
+// run runs one action within stepTimeout.
+func run[T any](b *browser, a chromedp.Action[T]) (T, error) {
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+	defer cancel()
+	return chromedp.Run(ctx, a)
 }
 
 // with returns the browser reporting to t (a subtest).
@@ -89,7 +104,9 @@ func (b *browser) with(t *testing.T) *browser { c := *b; c.t = t; return &c }
 // do runs steps and fails the test on an error.
 func (b *browser) do(steps ...chromedp.Action[chromedp.Void]) {
 	b.t.Helper()
-	if err := chromedp.Do(b.ctx, steps...); err != nil {
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+	defer cancel()
+	if err := chromedp.Do(ctx, steps...); err != nil {
 		b.t.Fatalf("browser: %v", err)
 	}
 }
@@ -97,7 +114,7 @@ func (b *browser) do(steps ...chromedp.Action[chromedp.Void]) {
 // text returns the visible text of the first element matching css.
 func (b *browser) text(css string) string {
 	b.t.Helper()
-	s, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS(css)))
+	s, err := run(b, chromedp.Text(chromedp.CSS(css)))
 	if err != nil {
 		b.t.Fatalf("browser: text of %s: %v", css, err)
 	}
@@ -107,7 +124,7 @@ func (b *browser) text(css string) string {
 // eval evaluates a JavaScript expression.
 func eval[T any](b *browser, js string) T {
 	b.t.Helper()
-	v, err := chromedp.Run(b.ctx, chromedp.Evaluate[T](js))
+	v, err := run(b, chromedp.Evaluate[T](js))
 	if err != nil {
 		b.t.Fatalf("browser: %s: %v", js, err)
 	}
@@ -116,7 +133,7 @@ func eval[T any](b *browser, js string) T {
 
 func (b *browser) location() string {
 	b.t.Helper()
-	loc, err := chromedp.Run(b.ctx, chromedp.Location())
+	loc, err := run(b, chromedp.Location())
 	if err != nil {
 		b.t.Fatal(err)
 	}
@@ -132,7 +149,7 @@ func (b *browser) open(path string) {
 // submit clicks a submit button and waits for the next page's heading.
 func (b *browser) submit(css string) {
 	b.t.Helper()
-	if _, err := chromedp.Run(b.ctx, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Click(chromedp.CSS(css)))); err != nil {
+	if _, err := run(b, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Click(chromedp.CSS(css)))); err != nil {
 		b.t.Fatalf("browser: submit %s: %v", css, err)
 	}
 	b.do(chromedp.WaitVisible(chromedp.CSS("main h1")))
@@ -154,7 +171,7 @@ func (b *browser) shot(name string) {
 	if os.Getenv("KIRJAAMO_SCREENSHOTS") != "1" {
 		return
 	}
-	png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
+	png, err := run(b, chromedp.FullScreenshot(100))
 	if err != nil {
 		b.t.Fatalf("screenshot %s: %v", name, err)
 	}

@@ -50,6 +50,13 @@ func (p *Page) Languages() []string { return Languages }
 // IdleSeconds is the idle lock for the page's script (0: none).
 func (p *Page) IdleSeconds() int { return int(p.s.IdleTimeout.Seconds()) }
 
+// holdForm is the data of the hold form partial.
+type holdForm struct {
+	P         *Page
+	Field, ID string
+	Reasons   []string
+}
+
 // NavItem is one navigation entry.
 type NavItem struct {
 	Path, Key string
@@ -111,8 +118,21 @@ var funcs = template.FuncMap{
 		}
 		return ""
 	},
-	"isodate": func(t time.Time) string { return t.Format(time.DateOnly) },
-	"role":    func(r policy.Role) string { return "role." + string(r) },
+	"isodate": func(t any) string {
+		switch v := t.(type) {
+		case time.Time:
+			return v.Local().Format(time.DateOnly)
+		case *time.Time:
+			if v != nil {
+				return v.Local().Format(time.DateOnly)
+			}
+		}
+		return ""
+	},
+	"holdform": func(p *Page, field, id string) holdForm {
+		return holdForm{P: p, Field: field, ID: id, Reasons: kirjaamo.HoldReasons}
+	},
+	"role": func(r policy.Role) string { return "role." + string(r) },
 	// langname is a language's own name: never translated.
 	"langname": func(l string) string { return map[string]string{"fi": "suomi", "sv": "svenska", "en": "English"}[l] },
 }
@@ -195,4 +215,13 @@ func (l *limiter) allow(key string, now time.Time) bool {
 	}
 	b.tokens--
 	return true
+}
+
+// ReasonLabel names an extension reason: the catalog's words for the
+// reasons the policy language builds in, the policy's own word otherwise.
+func (p *Page) ReasonLabel(reason string) string {
+	if _, ok := catalog["extension.reason."+reason]; ok {
+		return p.T("extension.reason." + reason)
+	}
+	return reason
 }

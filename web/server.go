@@ -236,6 +236,7 @@ func (s *Server) wrap(rt Route) http.Handler {
 				return
 			}
 			acc.User, p.User, p.sess, p.CSRF = sess.user, sess.user, sess, s.csrfToken(sess.secret)
+			acc.Purpose = s.workingPurpose(r, sess)
 			if !slices.Contains(rt.Roles, sess.user.Role) {
 				s.fail(sw, r, p, kirjaamo.Errorf(kirjaamo.EFORBIDDEN, "role %s may not use this page", sess.user.Role))
 				return
