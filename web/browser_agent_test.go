@@ -76,6 +76,15 @@ func TestBrowserAgent(t *testing.T) {
 			t.Fatalf("identity code shows %q, want it masked", got)
 		}
 		b.shot("customer")
+		// Figures for docs/benchmarks.md; logged, never a timed assertion.
+		timing := eval[string](b, `(function(){
+			const n = performance.getEntriesByType("navigation")[0];
+			const fcp = performance.getEntriesByName("first-contentful-paint")[0];
+			const res = performance.getEntriesByType("resource").reduce((a, r) => a + r.encodedBodySize, 0);
+			return "response " + (n.responseEnd - n.requestStart).toFixed(1) + " ms, DOMContentLoaded " + n.domContentLoadedEventEnd.toFixed(1) +
+				" ms, first contentful paint " + (fcp ? fcp.startTime.toFixed(1) : "?") + " ms, HTML " + n.encodedBodySize + " B, assets " + res + " B";
+		})()`)
+		t.Logf("customer page: %s", timing)
 	})
 	t.Run("RevealAsksAPurposeAndIsAudited", func(t *testing.T) {
 		b := b.with(t)
