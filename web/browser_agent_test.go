@@ -110,6 +110,16 @@ func TestBrowserAgent(t *testing.T) {
 			t.Fatal("the identity code is in the URL")
 		}
 	})
+	t.Run("AuditorSeesTheReveal", func(t *testing.T) {
+		aud := newBrowser(t, e) // a second browser: its own cookies
+		aud.login(policy.RoleAuditor)
+		aud.open("/audit?action=reveal&subject_id=" + subj.ID)
+		rows := eval[string](aud, `Array.from(document.querySelectorAll("table tbody tr")).map(r => r.textContent).join("\n")`)
+		if !strings.Contains(rows, "Henkilöllisyyden varmistaminen") {
+			t.Fatalf("the auditor's log does not show the reveal with its purpose: %q", rows)
+		}
+		aud.shot("audit-reveal")
+	})
 	t.Run("CallNoteWarnsAsOneTypes", func(t *testing.T) {
 		b := b.with(t)
 		b.open("/subjects/" + subj.ID + "/contacts/new?kind=call")
