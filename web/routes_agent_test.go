@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -257,6 +258,15 @@ func TestCustomerPage(t *testing.T) {
 			t.Fatalf("customer page with its assets is %d bytes, want < 200 KB", total)
 		}
 		t.Logf("customer page with its assets: %d bytes", total)
+		// Server time of the page (five audited reads), for docs/benchmarks.md.
+		var took []time.Duration
+		for range 21 {
+			start := time.Now()
+			c.get("/subjects/" + subj.ID)
+			took = append(took, time.Since(start))
+		}
+		slices.Sort(took)
+		t.Logf("customer page served in %v (median of 21), %v (max)", took[10], took[20])
 	})
 	t.Run("RestrictedSubjectIsMarkedAndHidden", func(t *testing.T) {
 		other := e.person()
