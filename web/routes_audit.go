@@ -125,7 +125,7 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request, p *Page) error
 		v.Set("after", strconv.FormatInt(after, 10))
 		return "/audit?" + v.Encode()
 	}
-	if len(evs) == auditPage {
+	if len(evs) == auditPage && evs[0].Seq < head.Seq {
 		data["Newer"] = page(evs[0].Seq)
 	}
 	if after > 0 && !filtered {

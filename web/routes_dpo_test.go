@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -381,6 +382,40 @@ func TestAuditView(t *testing.T) {
 		_, body := c.get("/audit?verify=1")
 		if !strings.Contains(body, "The chain is broken at event 2 (intact up to event 1)") {
 			t.Fatal("no broken-chain status naming event 2")
+		}
+	})
+}
+
+// TestAuditPaging: the unfiltered log opens at its newest page, newest
+// first, with a link to older events.
+func TestAuditPaging(t *testing.T) {
+	e := newEnv(t)
+	ctx := kirjaamo.WithAccess(t.Context(), e.as(policy.RoleSupervisor, "test data"))
+	for range 120 {
+		if err := e.svc.CreateSubject(ctx, e.gen.Person()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := e.login(policy.RoleAuditor)
+	_, body := c.get("/audit")
+	seqs := regexp.MustCompile(`<tr data-seq="(\d+)"`).FindAllStringSubmatch(body, -1)
+	for _, tc := range []struct {
+		name      string
+		got, want string
+	}{
+		{"NewestFirst", seqs[0][1], "120"},
+		{"OnePage", strconv.Itoa(len(seqs)), "100"},
+		{"OldestOnThePage", seqs[len(seqs)-1][1], "21"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.got != tc.want {
+				t.Fatalf("got %s, want %s", tc.got, tc.want)
+			}
+		})
+	}
+	t.Run("LinkToOlder", func(t *testing.T) {
+		if !strings.Contains(body, `href="/audit?after=0"`) {
+			t.Fatal("no link to the older events")
 		}
 	})
 }
