@@ -76,6 +76,7 @@ func seedDemo(ctx context.Context, svc *kirjaamo.Service, db *sqlstore.DB, n int
 	}
 	fmt.Fprintf(out, "Kirjaamo demo: %d synthetic subjects and %d contacts under policy %s\n", n, contacts, svc.Policy.File)
 	fmt.Fprintf(out, "Address:     %s\n", base)
+	fmt.Fprintf(out, "Web:         %s/login (sign in with a username and password below)\n", base)
 	fmt.Fprintf(out, "Admin token: %s\n\n", creds[policy.RoleAdmin].token)
 	fmt.Fprintln(out, "Users (username / password / API token) — the admin manages, it cannot read personal data:")
 	for _, role := range policy.Roles() {
