@@ -43,7 +43,6 @@ func (b *browser) poll(js string) {
 	}
 }
 
-
 // TestBrowserAgent walks an agent's work: the search guard, finding the
 // customer, revealing the identity code with a purpose (audited), a call
 // note with live warnings, and no player without the recording permission.
