@@ -140,6 +140,22 @@ func TestBrowserDPO(t *testing.T) {
 		}
 		os.Remove(path)
 	})
+	t.Run("ErasurePreviewAndLetter", func(t *testing.T) {
+		b := b.with(t)
+		other := e.person()
+		e.callNote(other.ID)
+		req := e.dsr("erasure", other.ID, time.Now(), true)
+		b.open("/requests/" + req.ID)
+		b.submit("#erasure-link")
+		if got := b.text("pre.letter"); !strings.Contains(got, "Päätös tietojen poistamista koskevaan pyyntöön") {
+			t.Fatalf("letter reads %q, want the Finnish decision", got)
+		}
+		b.shot("dpo-erasure")
+		b.submit("#erasure-submit")
+		if got := b.text(".alert.ok"); !strings.Contains(got, "Päätös tehty: 0 tietoa poistettu, 2 säilytetty") {
+			t.Fatalf("after deciding the page says %q, want the counts (seed 002: a statutory task keeps all)", got)
+		}
+	})
 	t.Run("IncidentRegister", func(t *testing.T) {
 		b := b.with(t)
 		e.incident(time.Now().Add(-20*time.Hour), "risk")

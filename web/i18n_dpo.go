@@ -91,7 +91,6 @@ var dpoMessages = map[string]msg{
 	"dsr.done.extended": {"Määräaikaa pidennetty.", "Tidsfristen förlängd.", "Deadline extended."},
 	"dsr.done.decided":  {"Päätös kirjattu.", "Beslutet registrerat.", "Decision recorded."},
 	"dsr.done.closed":   {"Pyyntö suljettu.", "Begäran stängd.", "Request closed."},
-	"dsr.done.erased":   {"Poistopäätös tehty ja tiedot poistettu.", "Raderingsbeslutet fattat och uppgifterna raderade.", "Erasure decided and carried out."},
 
 	"dsr.type.access":        {"Tietojen tarkastus", "Rätt till tillgång", "Access"},
 	"dsr.type.rectification": {"Tietojen oikaisu", "Rättelse", "Rectification"},

@@ -88,7 +88,7 @@ var (
 	incidentRisks = []string{"none", "risk", "high"}
 	// requestNotices and incidentNotices are the confirmations a redirect
 	// may ask for (?done=…): only these keys, never free text in a URL.
-	requestNotices  = []string{"created", "verified", "linked", "started", "extended", "decided", "closed", "erased"}
+	requestNotices  = []string{"created", "verified", "linked", "started", "extended", "decided", "closed"}
 	incidentNotices = []string{"reported", "authority", "subjects", "risk", "closed"}
 	erasureGrounds  = []string{"open_invoice", "debt_collection", "legal_claim", "statutory_task", "authority_request", "hold"}
 )
@@ -419,7 +419,6 @@ func (s *Server) erasureDecide(w http.ResponseWriter, r *http.Request, p *Page) 
 	if err != nil {
 		return err
 	}
-	p.Notice = p.T("dsr.done.erased")
 	s.renderErasure(w, p, req, d, lang)
 	return nil
 }
