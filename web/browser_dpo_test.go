@@ -97,6 +97,19 @@ func TestBrowserDPO(t *testing.T) {
 		}
 		b.shot("dpo-requests")
 	})
+	t.Run("NarrowWindow", func(t *testing.T) {
+		b := b.with(t)
+		b.do(chromedp.EmulateViewport(390, 800))
+		defer b.do(chromedp.EmulateReset())
+		for _, path := range []string{"/requests", reqPath, "/incidents", "/audit", "/retention", "/notice"} {
+			b.open(path)
+			if w := eval[int](b, `document.documentElement.scrollWidth - window.innerWidth`); w > 0 {
+				t.Errorf("%s is %d px wider than a 390 px window: %s", path, w, eval[string](b, `[...document.querySelectorAll("body *")].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).slice(0, 6).map(e => e.tagName + "." + e.className + "#" + e.id + ":" + Math.round(e.getBoundingClientRect().right)).join(" ")`))
+			}
+		}
+		b.open("/requests")
+		b.shot("dpo-requests-narrow")
+	})
 	t.Run("VerifyIdentity", func(t *testing.T) {
 		b := b.with(t)
 		b.open(reqPath)
