@@ -44,6 +44,25 @@ func (p *Page) T(key string, args ...any) string { return T(p.Lang, key, args...
 // Asset is a static file's versioned URL.
 func (p *Page) Asset(name string) string { return p.s.static[name] }
 
+// Here is a GET path that shows this page again, for the language switcher
+// and the lock's way back: the page's own path, or for a page answering a
+// form (POST /subjects/{id}/reveal) the nearest path above it that a GET
+// reaches (/subjects/{id}).
+func (p *Page) Here() string {
+	path := p.Path
+	for path != "/" && path != "" {
+		req, err := http.NewRequest("GET", path, nil)
+		if err != nil {
+			break
+		}
+		if _, pattern := p.s.mux.Handler(req); pattern != "" && pattern != "/" {
+			return path
+		}
+		path = path[:strings.LastIndex(path, "/")]
+	}
+	return "/"
+}
+
 // Languages lists the languages for the switcher.
 func (p *Page) Languages() []string { return Languages }
 

@@ -237,6 +237,10 @@ func TestCustomerPage(t *testing.T) {
 		if code != http.StatusOK || !strings.Contains(body, subj.IdentityCode) {
 			t.Fatalf("got %d without the full code", code)
 		}
+		// The language switcher and the lock lead back to a page a GET reaches.
+		if !strings.Contains(body, `href="/lang/sv?next=%2fsubjects%2f`+subj.ID+`"`) {
+			t.Fatal("after the reveal the language switcher does not lead back to the customer page")
+		}
 		var found bool
 		for _, ev := range e.auditEvents(kirjaamo.ActionReveal, subj.ID) {
 			if ev.Outcome == kirjaamo.OutcomeOK && ev.Purpose == "henkilöllisyyden varmistus" && ev.Actor == e.users[policy.RoleAgent].ID {
