@@ -337,8 +337,11 @@ func decode(r *http.Request, v any) error {
 	return nil
 }
 
-// clientIP is the address a request came from: its peer, or, when the peer
-// is a trusted proxy, the nearest X-Forwarded-For hop that is not.
+// ClientIP is the address a request came from: its peer, or, when the peer
+// is a trusted proxy, the nearest X-Forwarded-For hop that is not. The web
+// interface counts its login attempts by it too.
+func (s *Server) ClientIP(r *http.Request) string { return s.clientIP(r) }
+
 func (s *Server) clientIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {

@@ -607,11 +607,7 @@ func (s *Server) recording(w http.ResponseWriter, r *http.Request, p *Page) erro
 	if err != nil {
 		return err
 	}
-	dataKey, err := blob.Unwrap(s.Keys, rec.BlobKey, rec.WrappedKey)
-	if err != nil {
-		return err
-	}
-	rd, err := blob.OpenEncrypted(r.Context(), s.Blobs, rec.BlobKey, dataKey)
+	rd, err := blob.OpenSealed(r.Context(), s.Blobs, s.Keys, rec.BlobKey, rec.WrappedKey)
 	if err != nil {
 		return err
 	}

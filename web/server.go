@@ -66,6 +66,9 @@ type Server struct {
 	// AuditKey verifies the audit chain on the auditor's page (the key
 	// ring's audit key); nil: the page says it cannot verify.
 	AuditKey []byte
+	// ClientIP attributes a request to a client address for the login rate
+	// limit (the API's, which knows the trusted proxies); nil: the peer.
+	ClientIP func(*http.Request) string
 	// TLS marks the session cookie Secure and adds HSTS.
 	TLS bool
 	// IdleTimeout locks a session not used for this long: the user must

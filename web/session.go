@@ -163,7 +163,11 @@ func clientIP(r *http.Request) string {
 // before the password check) and the password.
 func (s *Server) checkLogin(r *http.Request, username, password string) (*kirjaamo.User, error) {
 	now := s.now()
-	if !s.limiter.allow("ip:"+clientIP(r), now) || !s.limiter.allow("user:"+username, now) {
+	ip := clientIP(r)
+	if s.ClientIP != nil {
+		ip = s.ClientIP(r)
+	}
+	if !s.limiter.allow("ip:"+ip, now) || !s.limiter.allow("user:"+username, now) {
 		return nil, kirjaamo.Errorf(kirjaamo.ETOOMANY, "too many login attempts; try again in a minute")
 	}
 	u, err := s.Store.UserByUsername(r.Context(), username)

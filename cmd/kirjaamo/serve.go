@@ -115,6 +115,7 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 	ui := web.New(svc, db, logger, ring.Derive("kirjaamo web session"))
 	ui.API, ui.Sealer, ui.Blobs, ui.Keys = api, ring, c.blobs, ring
 	ui.ScanKey, ui.TLS, ui.IdleTimeout = api.ScanKey, api.TLS, idleLock
+	ui.ClientIP = api.ClientIP
 	ui.AuditKey = ring.AuditKey()
 	if (*tlsCert == "") != (*tlsKey == "") {
 		fmt.Fprintln(stderr, "kirjaamo serve: --tls-cert and --tls-key go together")
