@@ -25,6 +25,7 @@ var agentMessages = map[string]msg{
 	"purpose.intro":            {"Tietosuojaseloste edellyttää, että kerrot, mihin tarvitset asiakkaan tietoja. Käyttötarkoitus kirjataan jokaisen katselun yhteydessä lokiin, kunnes vaihdat sen.", "Dataskyddsbeskrivningen kräver att du anger varför du behöver kundens uppgifter. Ändamålet loggas vid varje visning tills du ändrar det.", "The privacy notice requires you to say why you need the customer's data. The purpose is logged with every view until you change it."},
 	"purpose.hint":             {"Miksi tarvitset tietoja? Kirjataan lokiin jokaisen katselun yhteydessä.", "Varför behöver du uppgifterna? Loggas vid varje visning.", "Why do you need the data? Logged with every view."},
 	"purpose.submit":           {"Jatka", "Fortsätt", "Continue"},
+	"purpose.change":           {"vaihda", "ändra", "change"},
 	"purpose.customer_contact": {"Asiakkaan yhteydenoton hoitaminen", "Hantering av kundens kontakt", "Handling the customer's contact"},
 	"purpose.complaint":        {"Reklamaation käsittely", "Behandling av reklamation", "Handling a complaint"},
 	"purpose.quality":          {"Laadunvarmistus", "Kvalitetssäkring", "Quality assurance"},
