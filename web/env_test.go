@@ -78,7 +78,13 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 		t.Fatal(err)
 	}
 	ring := keys.Generate()
-	db := storetest.OpenSQLite(t, ring)
+	return newEnvOn(t, pol, storetest.OpenSQLite(t, ring), ring, opts...)
+}
+
+// newEnvOn is newEnv over a store already open (the scale measurement's
+// filled database).
+func newEnvOn(t *testing.T, pol *policy.Policy, db *sqlstore.DB, ring *keys.Ring, opts ...envOption) *env {
+	t.Helper()
 	e := &env{t: t, db: db, ring: ring, users: map[policy.Role]*kirjaamo.User{}, passwords: map[policy.Role]string{}, gen: synth.New(8), logs: &syncBuffer{}}
 	clock := func() time.Time {
 		e.mu.Lock()
