@@ -345,7 +345,8 @@ func explainDiscovery(b *testing.B, db *sqlstore.DB, bulk discoveryBulk, subject
 		}
 		rows.Close()
 		p := strings.Join(plan, " | ")
-		b.Logf("plan: %.90s\n      %s", q, p)
+		// To stderr: a benchmark's log is cut after a few lines.
+		fmt.Fprintf(os.Stderr, "bench: plan: %.100s\n       %s\n", strings.Join(strings.Fields(q), " "), p)
 		if bulk.scan.MatchString(p) {
 			b.Errorf("full scan in the plan of %.90s: %s", q, p)
 		}
