@@ -142,6 +142,7 @@ type Store interface {
 	DocumentStore
 	RequestStore
 	DisclosureStore
+	IncidentStore
 
 	Ping(ctx context.Context) error
 	Close() error
