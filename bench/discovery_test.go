@@ -2,6 +2,7 @@ package bench_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -80,10 +81,13 @@ var bulkIndexes = []struct{ name, create string }{
 	{"mentions_contact", "CREATE INDEX mentions_contact ON mentions (contact_id)"},
 }
 
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
 // runBulk drops the bulk indexes, runs the statements, builds the indexes
 // again and runs after (dialect clean-up) after each statement.
-func runBulk(db *sqlstore.DB, stmts []string, after string) error {
-	w := db.Writer()
+func runBulk(w execer, stmts []string, after string) error {
 	var all []string
 	for _, ix := range bulkIndexes {
 		all = append(all, "DROP INDEX "+ix.name)
@@ -94,11 +98,11 @@ func runBulk(db *sqlstore.DB, stmts []string, after string) error {
 	}
 	for _, q := range all {
 		t0 := time.Now()
-		if _, err := w.Exec(q); err != nil {
+		if _, err := w.ExecContext(context.Background(), q); err != nil {
 			return fmt.Errorf("%.60s…: %w", strings.TrimSpace(q), err)
 		}
 		if after != "" {
-			if _, err := w.Exec(after); err != nil {
+			if _, err := w.ExecContext(context.Background(), after); err != nil {
 				return err
 			}
 		}
@@ -169,7 +173,7 @@ var discoverySQLite = discoveryBulk{
 		)
 		// The writer never checkpoints (sqlstore's checkpointer does, in
 		// the background); a WAL of gigabytes would slow every read.
-		if err := runBulk(db, stmts, "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
+		if err := runBulk(db.Writer(), stmts, "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
 			return err
 		}
 		_, err := db.Writer().Exec("PRAGMA synchronous=NORMAL; PRAGMA cache_size=-2000") // the product's settings
@@ -217,10 +221,23 @@ var discoveryPostgres = discoveryBulk{
 			fmt.Sprintf(`INSERT INTO holds (id, subject_id, reason, owner, review_at, created_at, created_by)
 				SELECT 'h' || lpad(x::text, 25, '0'), 'b' || lpad((x*1000)::text, 25, '0'), 'open_invoice', 'laskutus', %d, %d, 'bench' FROM generate_series(0, %d) x`, now, now, max(1, n/1000)-1),
 		)
-		if _, err := db.Writer().Exec("SET synchronous_commit = off; SET maintenance_work_mem = '512MB'"); err != nil {
+		// The rows are consistent by construction: foreign-key triggers off
+		// (replica role) for the fill only, as pg_restore does.
+		// One connection, so that the settings hold for every statement.
+		w, err := db.Writer().Conn(context.Background())
+		if err != nil {
 			return err
 		}
-		return runBulk(db, stmts, "")
+		defer w.Close()
+		ctx := context.Background()
+		if _, err := w.ExecContext(ctx, "SET synchronous_commit = off; SET maintenance_work_mem = '512MB'; SET session_replication_role = replica"); err != nil {
+			return err
+		}
+		if err := runBulk(w, stmts, ""); err != nil {
+			return err
+		}
+		_, err = w.ExecContext(ctx, "RESET synchronous_commit; RESET maintenance_work_mem; RESET session_replication_role")
+		return err
 	},
 	explain: "EXPLAIN ",
 	plans:   discoveryQueries,
