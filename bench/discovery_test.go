@@ -250,7 +250,6 @@ var discoveryPostgres = discoveryBulk{
 // them, with a probed subject's id for $S and a blind index for $B.
 var discoveryQueries = []string{
 	`SELECT id FROM subjects WHERE id = '$S'`,
-	`SELECT kind FROM subject_keys WHERE subject_id = '$S'`,
 	`SELECT c.id FROM contact_subjects l JOIN contacts c ON c.id = l.contact_id WHERE l.subject_id = '$S' AND c.register IN ('calls', 'emails') ORDER BY c.id DESC LIMIT 1000`,
 	`SELECT contact_id, subject_id FROM contact_subjects WHERE contact_id IN ('k0000000000000000000000001', 'k0000000000000000000000002') ORDER BY subject_id`,
 	`SELECT record_id FROM retention_parts WHERE record_id IN ('k0000000000000000000000001', 'k0000000000000000000000002')`,
