@@ -32,13 +32,16 @@ var RecipientVerifications = []string{"callback_official_number", "written_reque
 // recipients"), or an incident notice. It names the change by field, never
 // by value.
 type Notification struct {
-	ID        string     `json:"id"`
-	Kind      string     `json:"kind"` // rectification
-	SubjectID string     `json:"subject_id"`
-	Recipient string     `json:"recipient"`
-	Text      string     `json:"text"`
-	CreatedAt time.Time  `json:"created_at"`
-	SentAt    *time.Time `json:"sent_at,omitempty"`
+	ID        string `json:"id"`
+	Kind      string `json:"kind"` // rectification, or breach (an art. 34 letter)
+	SubjectID string `json:"subject_id"`
+	// IncidentID and Lang belong to a breach letter.
+	IncidentID string     `json:"incident_id,omitempty"`
+	Lang       string     `json:"lang,omitempty"`
+	Recipient  string     `json:"recipient"`
+	Text       string     `json:"text"`
+	CreatedAt  time.Time  `json:"created_at"`
+	SentAt     *time.Time `json:"sent_at,omitempty"`
 }
 
 // Incident is a personal-data breach (seed 000 §5; GDPR arts. 33–34): the
@@ -53,8 +56,11 @@ type Incident struct {
 	Risk              string     `json:"risk"` // none, risk, high (high: the subjects are told too, art. 34)
 	AuthorityNotified *time.Time `json:"authority_notified_at,omitempty"`
 	SubjectsNotified  *time.Time `json:"subjects_notified_at,omitempty"`
-	ReportedBy        string     `json:"reported_by"`
-	Closed            bool       `json:"closed"`
+	// Exemption records that the affected people are not written to, and
+	// why (art. 34(3)).
+	Exemption  *BreachExemption `json:"exemption,omitempty"`
+	ReportedBy string           `json:"reported_by"`
+	Closed     bool             `json:"closed"`
 }
 
 // Overdue reports whether the authority has not been notified in 72 hours
@@ -172,7 +178,7 @@ func (s *Service) ReportIncident(ctx context.Context, i *Incident) error {
 	}
 	i.DiscoveredAt = i.DiscoveredAt.UTC()
 	i.ID, i.ReportedBy, i.NotifyBy = NewID(now), a.User.ID, i.DiscoveredAt.Add(72*time.Hour)
-	i.AuthorityNotified, i.SubjectsNotified, i.Closed = nil, nil, false
+	i.AuthorityNotified, i.SubjectsNotified, i.Exemption, i.Closed = nil, nil, nil, false
 	return s.Store.SaveIncident(ctx, i, s.event(a, ActionCreate, OutcomeOK, "incidents", []string{i.ID}, nil, "incident reported"))
 }
 
@@ -215,8 +221,8 @@ func (s *Service) ChangeIncident(ctx context.Context, id string, ch *IncidentCha
 		if i.Risk != "none" && i.AuthorityNotified == nil {
 			return nil, Errorf(ECONFLICT, "an incident with a risk is closed only after the supervisory authority was notified (GDPR art. 33)")
 		}
-		if i.Risk == "high" && i.SubjectsNotified == nil {
-			return nil, Errorf(ECONFLICT, "a high-risk incident is closed only after the affected people were told (GDPR art. 34)")
+		if i.Risk == "high" && i.SubjectsNotified == nil && i.Exemption == nil {
+			return nil, Errorf(ECONFLICT, "a high-risk incident is closed only after the affected people were told, or an exemption under art. 34(3) was recorded (GDPR art. 34)")
 		}
 		i.Closed = true
 	}

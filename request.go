@@ -312,14 +312,11 @@ func (s *Service) Discover(ctx context.Context, requestID string) (*Discovery, e
 	if d.Consents, err = s.Consents(ctx, req.SubjectID); err != nil {
 		return nil, err
 	}
-	holds, err := s.Store.Holds(ctx, true)
-	if err != nil {
+	// The subject's own holds through their index: listing every hold and
+	// filtering missed holds beyond the list's first 1,000 and grew with
+	// the hold register.
+	if d.Holds, err = s.Store.SubjectHolds(ctx, req.SubjectID); err != nil {
 		return nil, err
-	}
-	for _, h := range holds {
-		if h.SubjectID == req.SubjectID {
-			d.Holds = append(d.Holds, h)
-		}
 	}
 	return d, nil
 }

@@ -191,6 +191,7 @@ type SubjectPatch struct {
 	Address             **Address   `json:"address"`
 	RelationshipEndedAt **time.Time `json:"relationship_ended_at"`
 	LastActivityAt      **time.Time `json:"last_activity_at"`
+	Lang                *string     `json:"lang"`
 }
 
 func (p *SubjectPatch) apply(sub *Subject) []string {
@@ -207,6 +208,7 @@ func (p *SubjectPatch) apply(sub *Subject) []string {
 	str("identity_code", &sub.IdentityCode, p.IdentityCode)
 	str("business_id", &sub.BusinessID, p.BusinessID)
 	str("customer_number", &sub.CustomerNumber, p.CustomerNumber)
+	str("lang", &sub.Lang, p.Lang)
 	if p.BirthDate != nil {
 		sub.BirthDate = *p.BirthDate
 		changed = append(changed, "birth_date")

@@ -109,6 +109,9 @@ type Store interface {
 	ReleaseHold(ctx context.Context, id, by string, at time.Time, ev *AuditEvent) (*Hold, error)
 	// Holds lists active holds, or all with all.
 	Holds(ctx context.Context, all bool) ([]*Hold, error)
+	// SubjectHolds lists the holds placed on one subject, released ones
+	// included, through an index on the subject (discovery).
+	SubjectHolds(ctx context.Context, subjectID string) ([]*Hold, error)
 	// Sweep deletes every part due at now that no hold keeps, in batches,
 	// writing the deletion log and one audit event (from event) per batch.
 	Sweep(ctx context.Context, now time.Time, batch int, dryRun bool, event func([]DeletionLogEntry) *AuditEvent) (SweepResult, error)
@@ -139,6 +142,7 @@ type Store interface {
 	DocumentStore
 	RequestStore
 	DisclosureStore
+	IncidentStore
 
 	Ping(ctx context.Context) error
 	Close() error

@@ -29,6 +29,10 @@ type Subject struct {
 	Emails         []string `json:"emails,omitempty"`
 	Phones         []string `json:"phones,omitempty"`
 	Address        *Address `json:"address,omitempty"`
+	// Lang is the language the person is written to in (asiointikieli):
+	// fi, sv or en; empty is Finnish. Letters such as an art. 34 breach
+	// notification follow it.
+	Lang string `json:"lang,omitempty"`
 
 	// RelationshipEndedAt starts the customer register's retention (seed 001:
 	// 10 years from the end of the customer relationship).
@@ -49,6 +53,14 @@ type Address struct {
 	PostalCode string `json:"postal_code,omitempty"`
 	City       string `json:"city,omitempty"`
 	Country    string `json:"country,omitempty"`
+}
+
+// Language is the language letters to the subject are written in.
+func (s *Subject) Language() string {
+	if s.Lang == "" {
+		return "fi"
+	}
+	return s.Lang
 }
 
 // FullName is the person's first and last name, or the organisation's name.
@@ -125,6 +137,11 @@ func (s *Subject) Validate() error {
 			return err
 		}
 		s.BusinessID = id
+	}
+	switch s.Lang {
+	case "", "fi", "sv", "en":
+	default:
+		return FieldError("lang", "lang must be fi, sv or en")
 	}
 	if len(s.Emails) > 10 || len(s.Phones) > 10 {
 		return FieldError("emails", "at most 10 e-mail addresses and 10 phone numbers")

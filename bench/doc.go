@@ -1,6 +1,7 @@
 // Package bench holds Kirjaamo's core benchmarks: audited contact writes,
 // the cost of the audit append measured against the same writes without it,
-// and subject lookup by identity code at a database of N subjects, on
+// subject lookup by identity code at a database of N subjects, and
+// discovery for a data-subject request among N subjects and M contacts, on
 // SQLite and (when KIRJAAMO_TEST_POSTGRES_URL is set) PostgreSQL.
 //
 // They are benchmarks, not timed tests: nothing here fails on speed, and a
@@ -15,6 +16,11 @@
 //	KIRJAAMO_BENCH_CACHE        directory keeping filled lookup databases between
 //	                            runs (default $TMPDIR/kirjaamo-bench; "off" fills
 //	                            a fresh one every run)
+//	KIRJAAMO_BENCH_DISCOVERY    data sets of BenchmarkDiscovery, "subjects:contacts,…"
+//	                            (default 10000:100000)
+//	KIRJAAMO_BENCH_DISCOVERY_SQLITE_ONLY  skip PostgreSQL in BenchmarkDiscovery
+//	KIRJAAMO_BENCH_DIR          where BenchmarkDiscovery's SQLite file goes (default
+//	                            the test's temporary directory; deleted at the end)
 //
 // docs/benchmarks-core.md has the measured figures and how they were taken.
 package bench

@@ -22,6 +22,17 @@ type IncidentList struct {
 	Incidents []*kirjaamo.Incident `json:"incidents"`
 }
 
+// IncidentSubjectsRequest links affected subjects to an incident by id.
+type IncidentSubjectsRequest struct {
+	SubjectIDs []string `json:"subject_ids"`
+}
+
+// IncidentSubjectList lists the ids of an incident's affected subjects.
+type IncidentSubjectList struct {
+	IncidentID string   `json:"incident_id"`
+	SubjectIDs []string `json:"subject_ids"`
+}
+
 func (s *Server) dsrRoutes() []Route {
 	return []Route{
 		{Method: "POST", Path: "/api/v1/disclosures", Summary: "Log a disclosure to a third party with recipient, legal basis, categories and how the recipient was verified (supervisor, DPO)",
@@ -36,6 +47,16 @@ func (s *Server) dsrRoutes() []Route {
 			Response: IncidentList{}, Status: 200, Handler: s.incidents},
 		{Method: "PATCH", Path: "/api/v1/incidents/{id}", Summary: "Record notifications to the authority and the subjects, the risk, closing (DPO)",
 			Request: kirjaamo.IncidentChange{}, Response: kirjaamo.Incident{}, Status: 200, Handler: s.changeIncident},
+		{Method: "POST", Path: "/api/v1/incidents/{id}/subjects", Summary: "Link the subjects a breach affects, by subject id (DPO)",
+			Request: IncidentSubjectsRequest{}, Response: kirjaamo.Incident{}, Status: 200, Handler: s.linkIncidentSubjects},
+		{Method: "GET", Path: "/api/v1/incidents/{id}/subjects", Summary: "The ids of the subjects a breach affects (DPO)",
+			Response: IncidentSubjectList{}, Status: 200, Handler: s.incidentSubjects},
+		{Method: "POST", Path: "/api/v1/incidents/{id}/letters", Summary: "Write the art. 34 letter to every affected subject not yet written to, in the subject's language, into the outbox; or record an art. 34(3) exemption with its reason (DPO)",
+			Request: kirjaamo.LetterRequest{}, Response: kirjaamo.LetterBatch{}, Status: 201, Handler: s.writeBreachLetters},
+		{Method: "GET", Path: "/api/v1/incidents/{id}/letters", Summary: "An incident's letters in the outbox, sent or not (DPO)",
+			Response: NotificationList{}, Status: 200, Handler: s.incidentLetters},
+		{Method: "POST", Path: "/api/v1/notifications/{id}/sent", Summary: "Record that a notification or letter was sent; the last letter of an incident records the people as told (DPO)",
+			Response: kirjaamo.Notification{}, Status: 200, Handler: s.markNotificationSent},
 	}
 }
 
@@ -107,5 +128,58 @@ func (s *Server) changeIncident(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	writeJSON(w, http.StatusOK, i)
+	return nil
+}
+
+func (s *Server) linkIncidentSubjects(w http.ResponseWriter, r *http.Request) error {
+	var req IncidentSubjectsRequest
+	if err := decode(r, &req); err != nil {
+		return err
+	}
+	i, err := s.Service.LinkIncidentSubjects(r.Context(), r.PathValue("id"), req.SubjectIDs)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, i)
+	return nil
+}
+
+func (s *Server) incidentSubjects(w http.ResponseWriter, r *http.Request) error {
+	ids, err := s.Service.IncidentSubjects(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, IncidentSubjectList{IncidentID: r.PathValue("id"), SubjectIDs: ids})
+	return nil
+}
+
+func (s *Server) writeBreachLetters(w http.ResponseWriter, r *http.Request) error {
+	var req kirjaamo.LetterRequest
+	if err := decode(r, &req); err != nil {
+		return err
+	}
+	b, err := s.Service.WriteBreachLetters(r.Context(), r.PathValue("id"), &req)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, b)
+	return nil
+}
+
+func (s *Server) incidentLetters(w http.ResponseWriter, r *http.Request) error {
+	ns, err := s.Service.IncidentLetters(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, NotificationList{ns})
+	return nil
+}
+
+func (s *Server) markNotificationSent(w http.ResponseWriter, r *http.Request) error {
+	n, err := s.Service.MarkNotificationSent(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, n)
 	return nil
 }

@@ -311,6 +311,15 @@ func TestAuthorizationMatrix(t *testing.T) {
 			}, authenticated(201)},
 			{"GET", "/api/v1/incidents", "/api/v1/incidents", nil, want{none: 401, policy.RoleDPO: 200, policy.RoleAuditor: 200}},
 			{"PATCH", "/api/v1/incidents/{id}", "/api/v1/incidents/" + kirjaamo.NewID(time.Now()), func() any { return kirjaamo.IncidentChange{Risk: "none"} }, want{none: 401, policy.RoleDPO: 404}},
+			{"POST", "/api/v1/incidents/{id}/subjects", "/api/v1/incidents/" + kirjaamo.NewID(time.Now()) + "/subjects", func() any {
+				return khttp.IncidentSubjectsRequest{SubjectIDs: []string{subj.ID}}
+			}, want{none: 401, policy.RoleDPO: 404}}, // the DPO reaches the lookup
+			{"GET", "/api/v1/incidents/{id}/subjects", "/api/v1/incidents/" + kirjaamo.NewID(time.Now()) + "/subjects", nil, want{none: 401, policy.RoleDPO: 404}},
+			{"POST", "/api/v1/incidents/{id}/letters", "/api/v1/incidents/" + kirjaamo.NewID(time.Now()) + "/letters", func() any {
+				return kirjaamo.LetterRequest{Exemption: &kirjaamo.BreachExemption{Ground: kirjaamo.ExemptProtected, Reason: "Levy oli salattu."}}
+			}, want{none: 401, policy.RoleDPO: 404}},
+			{"GET", "/api/v1/incidents/{id}/letters", "/api/v1/incidents/" + kirjaamo.NewID(time.Now()) + "/letters", nil, want{none: 401, policy.RoleDPO: 404}},
+			{"POST", "/api/v1/notifications/{id}/sent", "/api/v1/notifications/" + kirjaamo.NewID(time.Now()) + "/sent", nil, want{none: 401, policy.RoleDPO: 404}},
 			{"GET", "/api/v1/requests/{id}/export", "/api/v1/requests/" + kirjaamo.NewID(time.Now()) + "/export", nil, want{none: 401, policy.RoleDPO: 404}},
 			{"POST", "/api/v1/requests/{id}/erasure", "/api/v1/requests/" + kirjaamo.NewID(time.Now()) + "/erasure", func() any { return khttp.ErasureRequest{Preview: true} }, want{none: 401, policy.RoleDPO: 404}},
 			{"POST", "/api/v1/subjects/{id}/restriction", "/api/v1/subjects/" + other.ID + "/restriction", func() any { return khttp.RestrictionRequest{Restricted: false} }, want{none: 401, policy.RoleDPO: 200}},

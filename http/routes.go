@@ -104,6 +104,7 @@ type NewSubject struct {
 	Address             *kirjaamo.Address `json:"address,omitempty"`
 	RelationshipEndedAt *time.Time        `json:"relationship_ended_at,omitempty"`
 	LastActivityAt      *time.Time        `json:"last_activity_at,omitempty"`
+	Lang                string            `json:"lang,omitempty"` // fi, sv or en: the language letters are written in
 }
 
 func (s *Server) table() []Route {
@@ -291,7 +292,7 @@ func (s *Server) createSubject(w http.ResponseWriter, r *http.Request) error {
 	sub := &kirjaamo.Subject{Kind: in.Kind, FirstName: in.FirstName, LastName: in.LastName, Name: in.Name,
 		IdentityCode: in.IdentityCode, BusinessID: in.BusinessID, CustomerNumber: in.CustomerNumber,
 		BirthDate: in.BirthDate, Emails: in.Emails, Phones: in.Phones, Address: in.Address,
-		RelationshipEndedAt: in.RelationshipEndedAt, LastActivityAt: in.LastActivityAt}
+		RelationshipEndedAt: in.RelationshipEndedAt, LastActivityAt: in.LastActivityAt, Lang: in.Lang}
 	if err := s.Service.CreateSubject(r.Context(), sub); err != nil {
 		return err
 	}

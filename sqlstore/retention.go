@@ -268,6 +268,25 @@ func (db *DB) Holds(ctx context.Context, all bool) ([]*kirjaamo.Hold, error) {
 	return out, rows.Err()
 }
 
+// SubjectHolds lists a subject's holds, released ones included, review
+// date first (holds_subject_all; no scan of the hold register).
+func (db *DB) SubjectHolds(ctx context.Context, subjectID string) ([]*kirjaamo.Hold, error) {
+	rows, err := db.r.QueryContext(ctx, db.q(`SELECT `+holdColumns+` FROM holds WHERE subject_id = ? ORDER BY review_at, id`), subjectID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []*kirjaamo.Hold{}
+	for rows.Next() {
+		h, err := scanHold(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, h)
+	}
+	return out, rows.Err()
+}
+
 type duePart struct {
 	record, part, kind, register, rule string
 	due                                int64

@@ -24,13 +24,14 @@ type subjectData struct {
 	Emails         []string          `json:"em,omitempty"`
 	Phones         []string          `json:"ph,omitempty"`
 	Address        *kirjaamo.Address `json:"ad,omitempty"`
+	Lang           string            `json:"la,omitempty"`
 }
 
 func subjectAAD(id string) []byte { return []byte("subjects/" + id) }
 
 func (db *DB) sealSubject(s *kirjaamo.Subject) ([]byte, error) {
 	b, err := json.Marshal(subjectData{s.FirstName, s.LastName, s.Name, s.IdentityCode, s.BusinessID,
-		s.CustomerNumber, s.BirthDate, s.Emails, s.Phones, s.Address})
+		s.CustomerNumber, s.BirthDate, s.Emails, s.Phones, s.Address, s.Lang})
 	if err != nil {
 		return nil, err
 	}
@@ -48,6 +49,7 @@ func (db *DB) openSubject(s *kirjaamo.Subject, sealed []byte) error {
 	}
 	s.FirstName, s.LastName, s.Name, s.IdentityCode, s.BusinessID = d.FirstName, d.LastName, d.Name, d.IdentityCode, d.BusinessID
 	s.CustomerNumber, s.BirthDate, s.Emails, s.Phones, s.Address = d.CustomerNumber, d.BirthDate, d.Emails, d.Phones, d.Address
+	s.Lang = d.Lang
 	return nil
 }
 

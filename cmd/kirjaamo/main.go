@@ -44,6 +44,7 @@ commands:
   import calls   import a PBX call-detail CSV (all or nothing; --skip-bad)
   erasure replay erase again everyone in the erasure ledger (after restoring a backup)
   requests list|export  data-subject requests by deadline; write an access export ZIP
+  incidents list|link|letters  the breach register; link affected subjects; art. 34 letters or an exemption
   backup         online backup of the embedded store (database, blobs, erasure ledger)
   restore        restore a backup and replay the erasure ledger
   sweep          delete every part whose retention has ended (--dry-run: count only)
@@ -91,6 +92,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return restoreCmd(rest, stdout, stderr)
 	case cmd == "requests":
 		return requestsCmd(rest, stdout, stderr)
+	case cmd == "incidents":
+		return incidentsCmd(rest, stdout, stderr)
 	case cmd == "sweep":
 		return sweepCmd(rest, stdout, stderr)
 	case cmd == "retention" && two("report"):

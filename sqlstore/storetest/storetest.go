@@ -257,6 +257,42 @@ func Run(t *testing.T, b Backend) {
 		}
 	})
 
+	// Issue 6 discovery lists everything held on a subject, holds included,
+	// released ones too, through the subject's index.
+	t.Run("SubjectHoldsIncludeReleased", func(t *testing.T) {
+		db := b.Open(t, keys.Generate())
+		g := synth.New(11)
+		a, other := newSubject(t, db, g), newSubject(t, db, g)
+		var ids []string
+		for _, sid := range []string{a.ID, a.ID, other.ID} {
+			h := &kirjaamo.Hold{ID: kirjaamo.NewID(t0), SubjectID: sid, Reason: "open_invoice", Owner: "laskutus",
+				ReviewAt: t0.AddDate(1, 0, 0), CreatedAt: t0, CreatedBy: "u1"}
+			if err := db.PlaceHold(ctx, h, ev(kirjaamo.ActionUpdate, sid)); err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, h.ID)
+		}
+		if _, err := db.ReleaseHold(ctx, ids[0], "u1", t0.Add(time.Hour), ev(kirjaamo.ActionUpdate, a.ID)); err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.SubjectHolds(ctx, a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		released := 0
+		for _, h := range got {
+			if h.SubjectID != a.ID {
+				t.Fatalf("another subject's hold listed")
+			}
+			if h.ReleasedAt != nil {
+				released++
+			}
+		}
+		if len(got) != 2 || released != 1 {
+			t.Fatalf("got %d holds, %d released; want 2, 1", len(got), released)
+		}
+	})
+
 	t.Run("ErrNotFoundContactForMissingSubject", func(t *testing.T) {
 		ring := keys.Generate()
 		db := b.Open(t, ring)
