@@ -236,6 +236,9 @@ type Discovery struct {
 	Mentions []*Contact `json:"mentions"`
 	Consents []*Consent `json:"consents"`
 	Holds    []*Hold    `json:"holds"`
+	// Disclosures of the subject's data to third parties (art. 15(1)(c):
+	// the recipients).
+	Disclosures []*Disclosure `json:"disclosures"`
 	// Attachments of the contacts and mentions above, stored or not.
 	Attachments []*Attachment `json:"attachments"`
 }
@@ -316,6 +319,9 @@ func (s *Service) Discover(ctx context.Context, requestID string) (*Discovery, e
 	// filtering missed holds beyond the list's first 1,000 and grew with
 	// the hold register.
 	if d.Holds, err = s.Store.SubjectHolds(ctx, req.SubjectID); err != nil {
+		return nil, err
+	}
+	if d.Disclosures, err = s.Store.Disclosures(ctx, req.SubjectID); err != nil {
 		return nil, err
 	}
 	return d, nil

@@ -14,8 +14,9 @@ import (
 
 // An access request from receipt to decision (seeds 000 §1, 002, 004): the
 // identity is verified before anything is disclosed, discovery finds the
-// subject's record, linked contacts and a transcript that only mentions
-// their e-mail, and nothing of another subject; a refusal needs reasons.
+// subject's record, linked contacts, a transcript that only mentions their
+// e-mail and the disclosures of their data, and nothing of another subject;
+// a refusal needs reasons.
 func TestAccessRequestEndToEnd(t *testing.T) {
 	eachBackend(t, func(t *testing.T, open func(testing.TB, *keys.Ring) *sqlstore.DB) {
 		e := newEnv(t, open, seed002)
@@ -29,6 +30,10 @@ func TestAccessRequestEndToEnd(t *testing.T) {
 			t.Fatalf("create e-mail contact: %d", code)
 		}
 		dpo := policy.RoleDPO
+		disclosure := kirjaamo.Disclosure{SubjectID: subj.ID, Recipient: "Kela", LegalBasis: "Laki Kansaneläkelaitoksesta", Categories: []string{"yhteystiedot"}, Verification: "callback_official_number"}
+		if code := e.do(dpo, "POST", "/api/v1/disclosures", disclosure, nil); code != 201 {
+			t.Fatalf("log a disclosure: %d", code)
+		}
 		var req kirjaamo.Request
 		received := time.Now().UTC().Add(-time.Hour).Format(time.RFC3339)
 		if code := e.do(dpo, "POST", "/api/v1/requests", khttp.NewRequest{Type: "access", SubjectID: subj.ID, Channel: "signed letter", ReceivedAt: received}, &req); code != 201 {
@@ -62,6 +67,10 @@ func TestAccessRequestEndToEnd(t *testing.T) {
 		}
 		if len(d.Mentions) != 1 || d.Mentions[0].ID != mention.ID {
 			t.Fatalf("got %d mentions, want the e-mail that only mentions the subject", len(d.Mentions))
+		}
+		// Art. 15(1)(c): the recipients the data was disclosed to.
+		if len(d.Disclosures) != 1 || d.Disclosures[0].Recipient != "Kela" {
+			t.Fatalf("got %d disclosures, want the one logged", len(d.Disclosures))
 		}
 		if code := e.do(dpo, "PATCH", "/api/v1/requests/"+req.ID, kirjaamo.RequestChange{Decision: "refused"}, &errBody); code != 400 || errBody.Error.Field != "decision_reason" {
 			t.Fatalf("refusal without reasons: got %d %+v", code, errBody.Error)
