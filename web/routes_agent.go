@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"errors"
+	"mime"
 	"net/http"
 	"slices"
 	"strings"
@@ -39,6 +40,7 @@ func (s *Server) agentRoutes() []Route {
 		{Method: "GET", Path: "/contacts/{id}", Roles: readers, Handler: s.contactPage},
 		{Method: "POST", Path: "/contacts/{id}/listen", Roles: readers, Handler: s.listen},
 		{Method: "GET", Path: "/contacts/{id}/recording", Roles: readers, Handler: s.recording},
+		{Method: "POST", Path: "/contacts/{id}/attachments/{aid}", Roles: readers, Handler: s.downloadAttachment},
 	}
 }
 
@@ -485,6 +487,8 @@ type contactView struct {
 	CanListen bool   // the policy lets the role listen to this register's recordings
 	AudioURL  string // set once a purpose was stated
 	CanManage bool
+	// Attachments of an e-mail, stored or not (with the reason).
+	Attachments []*kirjaamo.Attachment
 }
 
 type partRow struct {
@@ -515,6 +519,11 @@ func (s *Server) loadContact(r *http.Request, p *Page) (*contactView, error) {
 			}
 		}
 		v.Parts = append(v.Parts, row)
+	}
+	if slices.ContainsFunc(c.Retention, func(p kirjaamo.PartRetention) bool { return p.Part == policy.PartAttachment }) {
+		if v.Attachments, err = s.Service.Attachments(r.Context(), c.ID); err != nil {
+			return nil, err
+		}
 	}
 	return v, nil
 }
@@ -615,5 +624,44 @@ func (s *Server) recording(w http.ResponseWriter, r *http.Request, p *Page) erro
 	w.Header().Set("Content-Type", rec.ContentType)
 	w.Header().Set("Cache-Control", "no-store")
 	http.ServeContent(w, r, "", rec.UploadedAt, rd)
+	return nil
+}
+
+// downloadAttachment sends one stored attachment, decrypted, after the
+// service has authorised and audited the read with the purpose stated in
+// the form. It is a POST so the purpose never travels in a URL; the
+// browser saves the file (Content-Disposition: attachment, sandboxed), so
+// content a customer sent is never rendered in the interface's origin.
+func (s *Server) downloadAttachment(w http.ResponseWriter, r *http.Request, p *Page) error {
+	if s.Blobs == nil || s.Keys == nil {
+		return kirjaamo.Errorf(kirjaamo.EUNAVAILABLE, "no blob store is configured")
+	}
+	purpose, err := formPurpose(r)
+	if err != nil {
+		return err
+	}
+	if purpose == "" {
+		return &kirjaamo.Error{Code: kirjaamo.EINVALID, Field: "purpose", Message: "opening an attachment requires a stated purpose"}
+	}
+	kirjaamo.AccessFrom(r.Context()).Purpose = purpose
+	a, err := s.Service.OpenAttachment(r.Context(), r.PathValue("id"), r.PathValue("aid"))
+	if err != nil {
+		return err
+	}
+	rd, err := blob.OpenSealed(r.Context(), s.Blobs, s.Keys, a.BlobKey, a.WrappedKey)
+	if err != nil {
+		return err
+	}
+	defer rd.Close()
+	disp := mime.FormatMediaType("attachment", map[string]string{"filename": a.Filename})
+	if disp == "" {
+		disp = "attachment"
+	}
+	h := w.Header()
+	h.Set("Content-Type", a.ContentType)
+	h.Set("Content-Disposition", disp)
+	h.Set("Content-Security-Policy", "sandbox")
+	h.Set("Cache-Control", "no-store")
+	http.ServeContent(w, r, "", a.CreatedAt, rd)
 	return nil
 }

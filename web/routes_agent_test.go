@@ -101,6 +101,7 @@ func (e *env) auditEvents(action, subjectID string) []*kirjaamo.AuditEvent {
 func agentMatrix(e *env) []matrixRow {
 	subj := e.person()
 	call := e.recordedCall(subj.ID)
+	mail, att := e.emailWithAttachment(subj.ID)
 	readers := want{policy.RoleAgent: 200, policy.RoleSupervisor: 200, policy.RoleDPO: 200}
 	writers := func(code int) want { return want{policy.RoleAgent: code, policy.RoleSupervisor: code} }
 	managers := func(code int) want { return want{policy.RoleSupervisor: code, policy.RoleDPO: code} }
@@ -131,6 +132,8 @@ func agentMatrix(e *env) []matrixRow {
 		// Without a ticket from the listen form, allowed roles are asked for the purpose.
 		{method: "GET", pattern: "/contacts/{id}/recording", path: "/contacts/" + call.ID + "/recording",
 			want: want{policy.RoleAgent: 400, policy.RoleSupervisor: 400, policy.RoleDPO: 400}},
+		{method: "POST", pattern: "/contacts/{id}/attachments/{aid}", path: "/contacts/" + mail.ID + "/attachments/" + att.ID, form: purpose,
+			want: post(want{policy.RoleAgent: 200, policy.RoleSupervisor: 200, policy.RoleDPO: 200})},
 		{method: "POST", pattern: "/contacts/{id}/extend", path: "/contacts/" + call.ID + "/extend", form: func(r policy.Role) url.Values {
 			months := 8
 			if r == policy.RoleDPO {
