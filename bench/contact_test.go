@@ -149,9 +149,13 @@ func BenchmarkCreateContactAuditOff(b *testing.B) {
 			e := newEnv(b, be.open(b, ring), ring)
 			ids := e.subjects(b, linkedSubjects, 1)
 			w := newRawWriter(b, e.db)
+			dk, err := e.db.DataKeys(e.ctx)
+			if err != nil {
+				b.Fatal(err)
+			}
 			runWrites(b, func(i int) error {
 				c, _ := e.prepared(ids[i%len(ids)], i)
-				return w.createContact(e.ctx, ring, c)
+				return w.createContact(e.ctx, dk, c)
 			})
 		})
 	}
@@ -214,7 +218,7 @@ func (rw *rawWriter) exec(ctx context.Context, tx *sql.Tx, st *sql.Stmt, q strin
 	return err
 }
 
-func (rw *rawWriter) createContact(ctx context.Context, ring *keys.Ring, c *kirjaamo.Contact) error {
+func (rw *rawWriter) createContact(ctx context.Context, dk *keys.DataKeys, c *kirjaamo.Contact) error {
 	meta, err := json.Marshal(struct {
 		Title    string            `json:"t,omitempty"`
 		Metadata map[string]string `json:"m,omitempty"`
@@ -222,10 +226,10 @@ func (rw *rawWriter) createContact(ctx context.Context, ring *keys.Ring, c *kirj
 	if err != nil {
 		return err
 	}
-	sealedMeta := ring.Seal([]byte("contacts/"+c.ID+"/meta"), meta)
+	sealedMeta := dk.Seal([]byte("contacts/"+c.ID+"/meta"), meta)
 	var sealedContent []byte
 	if c.Content != nil {
-		sealedContent = ring.Seal([]byte("contacts/"+c.ID+"/content"), []byte(*c.Content))
+		sealedContent = dk.Seal([]byte("contacts/"+c.ID+"/content"), []byte(*c.Content))
 	}
 	tx, err := rw.w.BeginTx(ctx, nil)
 	if err != nil {

@@ -7,8 +7,9 @@ import (
 	"io"
 )
 
-// Sealer is the master key as the blob package needs it: authenticated
-// encryption bound to associated data. *keys.Ring satisfies it.
+// Sealer is the keyring as the blob package needs it: authenticated
+// encryption bound to associated data. *keys.DataKeys satisfies it; a
+// master-key rotation re-wraps the keyring, not the blob keys.
 type Sealer interface {
 	Seal(aad, plaintext []byte) []byte
 	Open(aad, ciphertext []byte) ([]byte, error)
@@ -28,7 +29,7 @@ func NewDataKey() []byte {
 // key wrapped here can never be taken for another sealed column.
 func wrapAAD(key string) []byte { return []byte("kirjaamo blob data key\x00" + key) }
 
-// Wrap encrypts dataKey under the master key for the blob stored under key.
+// Wrap encrypts dataKey under the keyring for the blob stored under key.
 // The result goes in the database row that refers to the blob. It panics if
 // dataKey is not 32 bytes, a programming error.
 func Wrap(master Sealer, key string, dataKey []byte) []byte {
@@ -52,8 +53,8 @@ func Unwrap(master Sealer, key string, wrapped []byte) ([]byte, error) {
 	return k, nil
 }
 
-// Rewrap moves a wrapped data key from one master key to another — master
-// key rotation re-wraps every blob's key and re-encrypts no blob.
+// Rewrap moves a wrapped blob key from one sealer to another without
+// touching the blob.
 func Rewrap(from, to Sealer, key string, wrapped []byte) ([]byte, error) {
 	k, err := Unwrap(from, key, wrapped)
 	if err != nil {

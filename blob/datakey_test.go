@@ -13,35 +13,35 @@ import (
 	"github.com/kirjaamo/kirjaamo/keys"
 )
 
-var _ blob.Sealer = (*keys.Ring)(nil)
+var _ blob.Sealer = (*keys.DataKeys)(nil)
 
 func TestWrap(t *testing.T) {
-	ring := keys.Generate()
+	sealer := keys.EphemeralDataKeys()
 	dk := blob.NewDataKey()
-	w := blob.Wrap(ring, "recordings/a", dk)
+	w := blob.Wrap(sealer, "recordings/a", dk)
 	if bytes.Contains(w, dk) {
 		t.Fatal("wrapped key contains the data key")
 	}
 	t.Run("OK", func(t *testing.T) {
-		got, err := blob.Unwrap(ring, "recordings/a", w)
+		got, err := blob.Unwrap(sealer, "recordings/a", w)
 		if err != nil || !bytes.Equal(got, dk) {
 			t.Errorf("Unwrap: got %v, want the data key", err)
 		}
 	})
 	t.Run("ErrOtherBlob", func(t *testing.T) {
 		// A wrapped key copied onto another blob's row does not open there.
-		if _, err := blob.Unwrap(ring, "recordings/b", w); !errors.Is(err, keys.ErrDecrypt) {
+		if _, err := blob.Unwrap(sealer, "recordings/b", w); !errors.Is(err, keys.ErrDecrypt) {
 			t.Errorf("got %v, want keys.ErrDecrypt", err)
 		}
 	})
 	t.Run("ErrOtherMasterKey", func(t *testing.T) {
-		if _, err := blob.Unwrap(keys.Generate(), "recordings/a", w); !errors.Is(err, keys.ErrDecrypt) {
+		if _, err := blob.Unwrap(keys.EphemeralDataKeys(), "recordings/a", w); !errors.Is(err, keys.ErrDecrypt) {
 			t.Errorf("got %v, want keys.ErrDecrypt", err)
 		}
 	})
 	t.Run("Rewrap", func(t *testing.T) {
-		next := keys.Generate()
-		w2, err := blob.Rewrap(ring, next, "recordings/a", w)
+		next := keys.EphemeralDataKeys()
+		w2, err := blob.Rewrap(sealer, next, "recordings/a", w)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -62,7 +62,7 @@ func TestWrap(t *testing.T) {
 // before the deletion cannot be decrypted.
 func TestDeletedRecordingUnrecoverable(t *testing.T) {
 	ctx := context.Background()
-	ring := keys.Generate()
+	sealer := keys.EphemeralDataKeys()
 	s := MustOpenFS(t)
 	const key = "recordings/01hzx3k4m5n6p7q8r9s0t1v2w3"
 
@@ -71,7 +71,7 @@ func TestDeletedRecordingUnrecoverable(t *testing.T) {
 	plain := bytes.Repeat(append(bytes.Clone(marker), blobtest.Data(1000, 1)...), 300)
 
 	dk := blob.NewDataKey()
-	row := struct{ wrappedKey []byte }{blob.Wrap(ring, key, dk)} // the database row
+	row := struct{ wrappedKey []byte }{blob.Wrap(sealer, key, dk)} // the database row
 	if _, err := blob.PutEncrypted(ctx, s, key, bytes.NewReader(plain), dk); err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +95,7 @@ func TestDeletedRecordingUnrecoverable(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Run("ReadableWhileKeyExists", func(t *testing.T) {
-		k, err := blob.Unwrap(ring, key, row.wrappedKey)
+		k, err := blob.Unwrap(sealer, key, row.wrappedKey)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -120,7 +120,7 @@ func TestDeletedRecordingUnrecoverable(t *testing.T) {
 	t.Run("BackupUnreadable", func(t *testing.T) {
 		// The master key survives the deletion, but there is nothing left
 		// for it to unwrap; any other key fails authentication.
-		if _, err := blob.Unwrap(ring, key, row.wrappedKey); err == nil {
+		if _, err := blob.Unwrap(sealer, key, row.wrappedKey); err == nil {
 			t.Error("Unwrap of the destroyed key succeeded")
 		}
 		for _, guess := range [][]byte{blob.NewDataKey(), make([]byte, 32), bytes.Repeat([]byte{0xff}, 32)} {

@@ -18,7 +18,7 @@ func Example() {
 	dir, _ := os.MkdirTemp("", "blobs")
 	defer os.RemoveAll(dir)
 	store, _ := blob.NewFS(dir)
-	ring := keys.Generate()
+	sealer := keys.EphemeralDataKeys()
 
 	// Upload: the row keeps the blob key, the wrapped data key, size and SHA-256.
 	key := "recordings/01hzx3k4m5n6p7q8r9s0t1v2w3"
@@ -32,11 +32,11 @@ func Example() {
 		WrappedKey []byte
 		Size       int64
 		SHA256     [32]byte
-	}{key, blob.Wrap(ring, key, dk), info.Size, info.SHA256}
+	}{key, blob.Wrap(sealer, key, dk), info.Size, info.SHA256}
 	fmt.Println("stored", row.Size, "bytes as", info.Stored, "encrypted bytes")
 
 	// Playback of a range (http.ServeContent does the Seek and Read).
-	k, _ := blob.Unwrap(ring, row.BlobKey, row.WrappedKey)
+	k, _ := blob.Unwrap(sealer, row.BlobKey, row.WrappedKey)
 	r, err := blob.OpenEncrypted(ctx, store, row.BlobKey, k)
 	if err != nil {
 		panic(err)

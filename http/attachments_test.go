@@ -370,7 +370,7 @@ func TestEmailAttachmentsErased(t *testing.T) {
 		e := newEnv(t, open, seed002Variant(t, "statutory_task", "open_invoice"))
 		subj := e.newPerson(policy.RoleAgent)
 		ctx := kirjaamo.WithAccess(context.Background(), &kirjaamo.Access{User: e.users[policy.RoleAgent]})
-		sl, err := blob.PutSealed(ctx, e.blobs, e.ring, kirjaamo.AttachmentNamespace+"/"+kirjaamo.NewID(time.Now()), strings.NewReader("%PDF-1.4 synthetic"))
+		sl, err := blob.PutSealed(ctx, e.blobs, e.api.Keys, kirjaamo.AttachmentNamespace+"/"+kirjaamo.NewID(time.Now()), strings.NewReader("%PDF-1.4 synthetic"))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -3,6 +3,7 @@ package http_test
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -54,7 +55,11 @@ func newEnv(t *testing.T, open func(testing.TB, *keys.Ring) *sqlstore.DB, policy
 	if err != nil {
 		t.Fatal(err)
 	}
-	api.Blobs, api.Keys = blobs, ring
+	dk, err := db.DataKeys(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	api.Blobs, api.Keys = blobs, dk
 	db.SetBlobs(blobs)
 	e := &env{t: t, api: api, blobs: blobs, blobDir: blobDir, db: db, ring: ring, tokens: map[policy.Role]string{}, users: map[policy.Role]*kirjaamo.User{}, gen: synth.New(42), logs: logs}
 	for _, role := range policy.Roles() {

@@ -25,12 +25,16 @@ func (t *tx) writeAttachments(c *kirjaamo.Contact) error {
 		if err != nil {
 			return err
 		}
+		sealedMeta, err := t.db.seal(t.ctx, attachmentAAD(a.ID), meta)
+		if err != nil {
+			return err
+		}
 		var wrapped []byte
 		if a.Stored {
 			wrapped = a.WrappedKey
 		}
 		if _, err := t.exec(`INSERT INTO attachments (id, contact_id, number, meta, content_type, size, sha256, blob_key, wrapped_key, redacted, scanned, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, a.ID, c.ID, a.Number, t.db.keys.Seal(attachmentAAD(a.ID), meta), a.ContentType, a.Size, a.SHA256,
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, a.ID, c.ID, a.Number, sealedMeta, a.ContentType, a.Size, a.SHA256,
 			nullString(a.BlobKey), wrapped, boolInt(a.Redacted), boolInt(a.Scanned), micros(a.CreatedAt)); err != nil {
 			return err
 		}
@@ -56,7 +60,7 @@ func (t *tx) attachments(where string, args ...any) ([]*kirjaamo.Attachment, err
 		if err := rows.Scan(&a.ID, &a.ContactID, &a.Number, &meta, &a.ContentType, &a.Size, &a.SHA256, &key, &a.WrappedKey, &redacted, &scanned, &created); err != nil {
 			return nil, err
 		}
-		b, err := t.db.keys.Open(attachmentAAD(a.ID), meta)
+		b, err := t.db.open(attachmentAAD(a.ID), meta)
 		if err != nil {
 			return nil, fmt.Errorf("attachment %s: %w", a.ID, err)
 		}

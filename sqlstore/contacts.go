@@ -30,24 +30,33 @@ func (db *DB) CreateContact(ctx context.Context, c *kirjaamo.Contact, ev *kirjaa
 	if err != nil {
 		return err
 	}
-	sealedMeta := db.keys.Seal(contactAAD(c.ID, "meta"), meta)
+	sealedMeta, err := db.seal(ctx, contactAAD(c.ID, "meta"), meta)
+	if err != nil {
+		return err
+	}
 	var sealedContent, sealedMessages, sealedVisitor []byte
 	if c.Content != nil {
-		sealedContent = db.keys.Seal(contactAAD(c.ID, "content"), []byte(*c.Content))
+		if sealedContent, err = db.seal(ctx, contactAAD(c.ID, "content"), []byte(*c.Content)); err != nil {
+			return err
+		}
 	}
 	if len(c.Messages) > 0 {
 		b, err := json.Marshal(c.Messages)
 		if err != nil {
 			return err
 		}
-		sealedMessages = db.keys.Seal(contactAAD(c.ID, "messages"), b)
+		if sealedMessages, err = db.seal(ctx, contactAAD(c.ID, "messages"), b); err != nil {
+			return err
+		}
 	}
 	if c.Visitor != nil {
 		b, err := json.Marshal(c.Visitor)
 		if err != nil {
 			return err
 		}
-		sealedVisitor = db.keys.Seal(contactAAD(c.ID, "visitor"), b)
+		if sealedVisitor, err = db.seal(ctx, contactAAD(c.ID, "visitor"), b); err != nil {
+			return err
+		}
 	}
 	return db.write(ctx, func(t *tx) error {
 		if _, err := t.exec(`INSERT INTO contacts (id, kind, register, direction, started_at, ended_at, created_at, created_by, meta, content, recording, last_activity_at, closed_at, messages, visitor)
@@ -128,7 +137,7 @@ func (db *DB) scanContact(row scanner) (*kirjaamo.Contact, error) {
 	c.StartedAt, c.EndedAt, c.CreatedAt = fromNullMicros(started), fromNullMicros(ended), fromMicros(created)
 	c.LastActivityAt, c.ClosedAt = fromNullMicros(active), fromNullMicros(closed)
 	c.Recording = recording.String
-	b, err := db.keys.Open(contactAAD(c.ID, "meta"), meta)
+	b, err := db.open(contactAAD(c.ID, "meta"), meta)
 	if err != nil {
 		return nil, fmt.Errorf("contact %s: %w", c.ID, err)
 	}
@@ -138,7 +147,7 @@ func (db *DB) scanContact(row scanner) (*kirjaamo.Contact, error) {
 	}
 	c.Title, c.Metadata, c.Flags = m.Title, m.Metadata, m.Flags
 	if content != nil {
-		b, err := db.keys.Open(contactAAD(c.ID, "content"), content)
+		b, err := db.open(contactAAD(c.ID, "content"), content)
 		if err != nil {
 			return nil, fmt.Errorf("contact %s: %w", c.ID, err)
 		}
@@ -284,7 +293,7 @@ func (db *DB) openJSON(id, part string, sealed []byte, v any) error {
 	if sealed == nil {
 		return nil
 	}
-	b, err := db.keys.Open(contactAAD(id, part), sealed)
+	b, err := db.open(contactAAD(id, part), sealed)
 	if err != nil {
 		return fmt.Errorf("contact %s: %w", id, err)
 	}

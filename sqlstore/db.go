@@ -72,6 +72,8 @@ type DB struct {
 	w, r       *sql.DB // writer and reader pools (the same pool on PostgreSQL)
 	d          Dialect
 	keys       *keys.Ring
+	dkMu       sync.Mutex
+	dk         *keys.DataKeys // loaded on first use (keyring.go)
 	mu         sync.Mutex
 	stmts      map[string]*sql.Stmt
 	pending    map[string]bool

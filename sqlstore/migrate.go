@@ -124,5 +124,10 @@ func (db *DB) Migrate(ctx context.Context) ([]string, error) {
 		}
 		done = append(done, m.name)
 	}
+	// Load (on first start, create) the keyring now, outside any write
+	// transaction, so that no request creates it from inside one.
+	if _, err := db.DataKeys(ctx); err != nil {
+		return done, err
+	}
 	return done, nil
 }

@@ -35,11 +35,11 @@ func (db *DB) sealSubject(s *kirjaamo.Subject) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return db.keys.Seal(subjectAAD(s.ID), b), nil
+	return db.seal(context.Background(), subjectAAD(s.ID), b)
 }
 
 func (db *DB) openSubject(s *kirjaamo.Subject, sealed []byte) error {
-	b, err := db.keys.Open(subjectAAD(s.ID), sealed)
+	b, err := db.open(subjectAAD(s.ID), sealed)
 	if err != nil {
 		return fmt.Errorf("subject %s: %w", s.ID, err)
 	}

@@ -21,7 +21,7 @@ const attachmentText = "Liitteenä hakemuksen perustelut."
 func (e *env) emailWithAttachment(subjectID string) (*kirjaamo.Contact, *kirjaamo.Attachment) {
 	e.t.Helper()
 	ctx := kirjaamo.WithAccess(e.t.Context(), e.as(policy.RoleAgent, ""))
-	sl, err := blob.PutSealed(ctx, e.blobs, e.ring, kirjaamo.AttachmentNamespace+"/"+kirjaamo.NewID(time.Now()), strings.NewReader(attachmentText))
+	sl, err := blob.PutSealed(ctx, e.blobs, e.dk, kirjaamo.AttachmentNamespace+"/"+kirjaamo.NewID(time.Now()), strings.NewReader(attachmentText))
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -39,6 +39,7 @@ type env struct {
 	svc       *kirjaamo.Service
 	db        *sqlstore.DB
 	ring      *keys.Ring
+	dk        *keys.DataKeys
 	users     map[policy.Role]*kirjaamo.User
 	passwords map[policy.Role]string
 	gen       *synth.Gen
@@ -103,9 +104,14 @@ func newEnvOn(t *testing.T, pol *policy.Policy, db *sqlstore.DB, ring *keys.Ring
 	}
 	db.SetBlobs(blobs)
 	e.blobs = blobs
-	e.api.Blobs, e.api.Keys = blobs, ring
+	dk, err := db.DataKeys(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.dk = dk
+	e.api.Blobs, e.api.Keys = blobs, dk
 	e.ui = web.New(e.svc, db, logger, ring.Derive("web session"))
-	e.ui.API, e.ui.Sealer, e.ui.Blobs, e.ui.Keys, e.ui.Now = e.api, ring, blobs, ring, clock
+	e.ui.API, e.ui.Sealer, e.ui.Blobs, e.ui.Keys, e.ui.Now = e.api, dk, blobs, dk, clock
 	e.ui.SetLoginRate(10000, time.Minute)
 	e.ui.AuditKey = ring.AuditKey()
 	for _, o := range opts {

@@ -37,8 +37,9 @@ var assets embed.FS
 // them (TestRoutesDoNotShadowTheAPI).
 var APIPaths = []string{"/healthz", "/readyz", "/privacy", "/privacy/versions"}
 
-// Sealer encrypts short values bound to a context (the key ring does): the
-// recording tickets carry the stated purpose sealed, never in clear.
+// Sealer encrypts short values bound to a context (the keyring's data keys,
+// *keys.DataKeys, do): the recording tickets carry the stated purpose
+// sealed, never in clear.
 type Sealer interface {
 	Seal(aad, plaintext []byte) []byte
 	Open(aad, ciphertext []byte) ([]byte, error)
@@ -56,7 +57,7 @@ type Server struct {
 	// and the stored form of session tokens. Every server sharing a
 	// database must have the same key (derive it from the key ring).
 	SessionKey []byte
-	// Sealer seals recording tickets (the key ring).
+	// Sealer seals recording tickets (the keyring's data keys).
 	Sealer Sealer
 	// Blobs and Keys give the recording player its audio.
 	Blobs blob.Store

@@ -56,7 +56,7 @@ func TestLoginLimitBehindAProxy(t *testing.T) {
 func TestSessionsAcrossServers(t *testing.T) {
 	e := newEnv(t)
 	other := web.New(e.svc, e.db, slog.New(slog.NewJSONHandler(io.Discard, nil)), e.ring.Derive("web session"))
-	other.Sealer, other.Blobs, other.Keys = e.ring, e.blobs, e.ring
+	other.Sealer, other.Blobs, other.Keys = e.dk, e.blobs, e.dk
 	srv2 := httptest.NewServer(other)
 	t.Cleanup(srv2.Close)
 	c := e.login(policy.RoleAgent)

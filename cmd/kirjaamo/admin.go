@@ -14,6 +14,7 @@ import (
 	"github.com/kirjaamo/kirjaamo/keys"
 	"github.com/kirjaamo/kirjaamo/pii/scancli"
 	"github.com/kirjaamo/kirjaamo/policy"
+	"github.com/kirjaamo/kirjaamo/sqlstore"
 )
 
 func userAddCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -180,5 +181,65 @@ func erasureReplayCmd(args []string, stdout, stderr io.Writer) int {
 		return fail(stderr, err)
 	}
 	fmt.Fprintf(stdout, "erased %d subjects again from the erasure ledger\n", n)
+	return 0
+}
+
+// keysRotateCmd moves the keyring to a new master key. The new key is
+// KIRJAAMO_NEXT_MASTER_KEY, or <data>/keys/master.key.next (created here
+// when missing). Every step can be repeated: a run that stopped anywhere is
+// finished by running the command again.
+func keysRotateCmd(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("keys rotate", stderr)
+	var c config
+	c.storeFlags(fs)
+	fs.BoolVar(&c.migrate, "migrate", true, "apply pending migrations first")
+	if err := parse(fs, args); err != nil {
+		return 2
+	}
+	dir := filepath.Join(c.data, "keys")
+	var next keys.Master
+	switch {
+	case keys.NextFromEnv():
+		m, err := keys.LoadNext(dir)
+		if err != nil {
+			return fail(stderr, err)
+		}
+		next = m
+	case keys.MasterFromEnv():
+		return fail(stderr, errors.New("the master key comes from KIRJAAMO_MASTER_KEY: set the new one in KIRJAAMO_NEXT_MASTER_KEY (on every server first) and run again"))
+	default:
+		m, err := keys.CreateNext(dir)
+		if err != nil {
+			return fail(stderr, err)
+		}
+		next = m
+	}
+	ctx := context.Background()
+	db, ring, err := c.open(ctx)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	defer db.Close()
+	if ring.Master().ID() == next.ID() {
+		return fail(stderr, errors.New("the next master key is the current one; nothing to rotate"))
+	}
+	res, err := db.RotateMaster(ctx, next, sqlstore.RotateOptions{})
+	if err != nil {
+		return fail(stderr, fmt.Errorf("rotation stopped after re-wrapping %d data keys (everything stays readable with both master keys; run again to finish): %w", res.Rewrapped, err))
+	}
+	fmt.Fprintf(stdout, "re-wrapped %d of %d data keys under master %s", res.Rewrapped, res.Entries, next.ID())
+	if res.NewKeyID != 0 {
+		fmt.Fprintf(stdout, "; new data key %d seals from now on", res.NewKeyID)
+	}
+	fmt.Fprintln(stdout)
+	if keys.NextFromEnv() || keys.MasterFromEnv() {
+		fmt.Fprintln(stdout, "now set KIRJAAMO_MASTER_KEY to the new key and unset KIRJAAMO_NEXT_MASTER_KEY on every server, then restart them")
+		return 0
+	}
+	retired, err := keys.Promote(dir)
+	if err != nil {
+		return fail(stderr, fmt.Errorf("the keyring is rotated but master.key.next could not replace master.key (run again): %w", err))
+	}
+	fmt.Fprintf(stdout, "master.key is the new key; the old one is in %s — keep it offline with the backups taken before now, then delete it here\n", retired)
 	return 0
 }

@@ -99,6 +99,10 @@ func (c *config) open(ctx context.Context) (*sqlstore.DB, *keys.Ring, error) {
 		}
 		return nil, nil, err
 	}
+	if _, err := db.DataKeys(ctx); err != nil {
+		db.Close()
+		return nil, nil, err
+	}
 	return db, ring, nil
 }
 

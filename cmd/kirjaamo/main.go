@@ -6,6 +6,7 @@
 //	kirjaamo token create   --username U [--ttl 720h]
 //	kirjaamo audit verify
 //	kirjaamo keys generate  --data DIR
+//	kirjaamo keys rotate    --data DIR [--database-url …]
 //	kirjaamo policy check   FILE…
 //	kirjaamo policy diff    OLD NEW
 //	kirjaamo notice         --policy FILE --lang fi|sv|en --format md|html [--version V --published YYYY-MM-DD]
@@ -37,6 +38,7 @@ commands:
   token create   create an API token for a user (prints only the token)
   audit verify   verify the audit log's hash chain
   keys generate  create the key files in the data directory
+  keys rotate    move the keyring to a new master key (re-wraps data keys; no row re-encrypted)
   policy check   validate policy files
   policy diff    list the changes between two policies that alter the privacy notice
   notice         render the privacy notice (Markdown or HTML, fi/sv/en)
@@ -74,6 +76,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return auditVerifyCmd(rest[1:], stdout, stderr)
 	case cmd == "keys" && two("generate"):
 		return keysGenerateCmd(rest[1:], stdout, stderr)
+	case cmd == "keys" && two("rotate"):
+		return keysRotateCmd(rest[1:], stdout, stderr)
 	case cmd == "policy" && two("check"):
 		return policyCheckCmd(rest[1:], stdout, stderr)
 	case cmd == "policy" && two("diff"):

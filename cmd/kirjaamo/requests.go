@@ -76,11 +76,15 @@ func requestsCmd(args []string, stdout, stderr io.Writer) int {
 		}
 		svc := &kirjaamo.Service{Store: db, Policy: pol, BlindRef: ring.BlindRef}
 		actx := kirjaamo.WithAccess(ctx, &kirjaamo.Access{User: u, RequestID: "cli-" + kirjaamo.NewID(time.Now())})
+		dk, err := db.DataKeys(ctx)
+		if err != nil {
+			return fail(stderr, err)
+		}
 		f, err := os.OpenFile(*out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 		if err != nil {
 			return fail(stderr, err)
 		}
-		if err := export.Write(actx, f, svc, c.blobs, ring, fs.Arg(0), *lang, nil); err != nil {
+		if err := export.Write(actx, f, svc, c.blobs, dk, fs.Arg(0), *lang, nil); err != nil {
 			f.Close()
 			os.Remove(*out) // nothing half-written
 			return fail(stderr, err)

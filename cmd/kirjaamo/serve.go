@@ -91,7 +91,11 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 	svc := &kirjaamo.Service{Store: db, Policy: pol, BlindRef: ring.BlindRef, HashKey: ring.Derive("kirjaamo content hash")}
 	api := khttp.New(svc, db, logger)
 	api.ScanKey = ring.Derive("kirjaamo scan hash")
-	api.Blobs, api.Keys = c.blobs, ring
+	dk, err := db.DataKeys(ctx)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	api.Blobs, api.Keys = c.blobs, dk
 	api.TLS = *tlsCert != ""
 	if *smtpAddr != "" {
 		relay := &mailer.Relay{Addr: *smtpAddr, From: *smtpFrom, Username: *smtpUser, Password: os.Getenv("KIRJAAMO_SMTP_PASSWORD"), RequireTLS: *smtpTLS}
@@ -113,7 +117,7 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	// The web interface at /, the API under /api/ (and /healthz, /privacy…).
 	ui := web.New(svc, db, logger, ring.Derive("kirjaamo web session"))
-	ui.API, ui.Sealer, ui.Blobs, ui.Keys = api, ring, c.blobs, ring
+	ui.API, ui.Sealer, ui.Blobs, ui.Keys = api, dk, c.blobs, dk
 	ui.ScanKey, ui.TLS, ui.IdleTimeout = api.ScanKey, api.TLS, idleLock
 	ui.ClientIP = api.ClientIP
 	ui.AuditKey = ring.AuditKey()

@@ -41,9 +41,13 @@ func newServers(t *testing.T, role policy.Role, n int) (urls []string, token str
 	if err != nil {
 		t.Fatal(err)
 	}
+	dk, err := st.DataKeys(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
 	for range n {
 		api := khttp.New(svc, st, slog.New(slog.NewTextHandler(io.Discard, nil)))
-		api.Blobs, api.Keys = blobs, ring
+		api.Blobs, api.Keys = blobs, dk
 		srv := httptest.NewServer(api)
 		t.Cleanup(srv.Close)
 		urls = append(urls, srv.URL)

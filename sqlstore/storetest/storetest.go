@@ -82,6 +82,7 @@ func verify(t testing.TB, db *sqlstore.DB, ring *keys.Ring) (int64, error) {
 
 // Run runs the suite.
 func Run(t *testing.T, b Backend) {
+	runKeyRotation(t, b)
 	t.Run("SubjectRoundTrip", func(t *testing.T) {
 		ring := keys.Generate()
 		db := b.Open(t, ring)
