@@ -1,12 +1,14 @@
 package http
 
 import (
+	"errors"
 	"net/http"
 	"slices"
 	"strconv"
 	"time"
 
 	"github.com/kirjaamo/kirjaamo"
+	"github.com/kirjaamo/kirjaamo/blob"
 	"github.com/kirjaamo/kirjaamo/notice"
 	"github.com/kirjaamo/kirjaamo/policy"
 )
@@ -110,7 +112,7 @@ type NewSubject struct {
 func (s *Server) table() []Route {
 	return []Route{
 		{Method: "GET", Path: "/healthz", Summary: "Liveness and database check", Public: true, Response: Health{}, Status: 200, Handler: s.health},
-		{Method: "GET", Path: "/readyz", Summary: "Readiness: the database answers and its schema is current", Public: true, Response: Health{}, Status: 200, Handler: s.ready},
+		{Method: "GET", Path: "/readyz", Summary: "Readiness: the database answers, its schema is current and the blob store answers", Public: true, Response: Health{}, Status: 200, Handler: s.ready},
 		{Method: "GET", Path: "/api/v1/openapi.json", Summary: "This API's OpenAPI 3 document", Public: true, Response: map[string]any{}, Status: 200, Handler: s.openapi},
 		{Method: "GET", Path: "/privacy", Summary: "The privacy notice rendered from the policy in force (HTML; Markdown with format=md), for anyone, without login", Public: true,
 			Query: map[string]string{"lang": "fi (default), sv or en", "format": "html (default) or md", "at": "YYYY-MM-DD: the version in force that day"}, Status: 200, Handler: s.privacy},
@@ -227,9 +229,20 @@ func (s *Server) privacy(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// readyProbeKey is the blob /readyz looks up; nothing is ever stored there.
+const readyProbeKey = "health/readyz-probe"
+
 func (s *Server) ready(w http.ResponseWriter, r *http.Request) error {
 	if err := s.Store.Ping(r.Context()); err != nil {
 		return kirjaamo.Errorf(kirjaamo.EUNAVAILABLE, "database unavailable")
+	}
+	if s.Blobs != nil {
+		// A key that never exists: ErrNotFound is the healthy answer, and
+		// any other error means the store cannot be reached or read.
+		if _, err := s.Blobs.Stat(r.Context(), readyProbeKey); err != nil && !errors.Is(err, blob.ErrNotFound) {
+			s.Logger.Error("not ready: blob store", "error", scrub(err))
+			return kirjaamo.Errorf(kirjaamo.EUNAVAILABLE, "blob store unavailable")
+		}
 	}
 	if s.Ready != nil {
 		if err := s.Ready(r.Context()); err != nil {
