@@ -23,6 +23,7 @@ import (
 	"github.com/kirjaamo/kirjaamo"
 	"github.com/kirjaamo/kirjaamo/blob"
 	"github.com/kirjaamo/kirjaamo/mailer"
+	"github.com/kirjaamo/kirjaamo/metrics"
 )
 
 // MaxBodyBytes bounds a JSON request body (content is at most 1 MiB).
@@ -63,6 +64,8 @@ type Server struct {
 	// share the balancer's address and its limit. X-Forwarded-For from any
 	// other peer is ignored, so a client cannot choose its own address.
 	TrustedProxies []netip.Prefix
+	// Metrics records request latency by route pattern; nil records nothing.
+	Metrics *metrics.Metrics
 
 	limiter *limiter
 	tokens  tokenCache
@@ -159,6 +162,11 @@ func (s *Server) wrap(rt Route) http.Handler {
 				s.Logger.Error("panic", "request_id", reqID, "route", rt.Method+" "+rt.Path, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 				s.error(sw, r, errors.New("panic"))
 			}
+			status := sw.status
+			if status == 0 {
+				status = http.StatusOK // what net/http sends for a handler that wrote nothing
+			}
+			s.Metrics.ObserveRequest(rt.Method, rt.Path, status, time.Since(start))
 			attrs := []any{"request_id", reqID, "method", rt.Method, "route", rt.Path, "status", sw.status,
 				"duration_ms", float64(time.Since(start).Microseconds()) / 1000}
 			if acc.User != nil {

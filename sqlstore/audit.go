@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"iter"
 	"strings"
+	"time"
 
 	"github.com/kirjaamo/kirjaamo"
 )
@@ -19,6 +20,9 @@ import (
 // batch and kept in the transaction; the batch writes it back once before
 // its commit, and a job rolled back to its savepoint restores it.
 func (t *tx) appendAudit(evs ...*kirjaamo.AuditEvent) error {
+	if obs := t.db.auditObserver; obs != nil {
+		defer func(start time.Time) { obs(time.Since(start)) }(time.Now())
+	}
 	if t.head == nil {
 		var h chainHead
 		if err := t.queryRow("SELECT seq, hash FROM audit_head WHERE id = 1"+t.db.d.ForUpdate).Scan(&h.seq, &h.hash); err != nil {
@@ -68,6 +72,10 @@ func nonNil(b []byte) []byte {
 	}
 	return b
 }
+
+// SetAuditObserver gives the store a function told how long each audit
+// append took, inside its transaction (metrics).
+func (db *DB) SetAuditObserver(f func(time.Duration)) { db.auditObserver = f }
 
 // AppendAudit writes one event in its own transaction.
 func (db *DB) AppendAudit(ctx context.Context, ev *kirjaamo.AuditEvent) error {

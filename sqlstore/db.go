@@ -83,6 +83,8 @@ type DB struct {
 	ck         *sql.DB
 	blobs      BlobDeleter
 	ledgerFile string
+	// auditObserver, if set, is told the duration of each audit append.
+	auditObserver func(time.Duration)
 }
 
 var _ kirjaamo.Store = (*DB)(nil)

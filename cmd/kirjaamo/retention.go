@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/kirjaamo/kirjaamo"
+	"github.com/kirjaamo/kirjaamo/metrics"
 	"github.com/kirjaamo/kirjaamo/policy"
 	"github.com/kirjaamo/kirjaamo/sqlstore"
 )
@@ -28,10 +29,16 @@ func sweepOnce(ctx context.Context, svc *kirjaamo.Service, db *sqlstore.DB, dryR
 // sweepTask is the retention sweep as a scheduled task. The sweep also
 // takes the sweeper lock, so a 'kirjaamo sweep' run by hand and the
 // scheduled one never overlap.
-func sweepTask(svc *kirjaamo.Service, db *sqlstore.DB, period time.Duration, logger *slog.Logger) task {
+func sweepTask(svc *kirjaamo.Service, db *sqlstore.DB, period time.Duration, logger *slog.Logger, m *metrics.Metrics) task {
 	return task{name: "sweep", every: period, run: func(ctx context.Context) error {
 		start := time.Now()
 		res, ran, err := sweepOnce(ctx, svc, db, false, 0)
+		if ran {
+			m.SweepDone(err)
+			for _, l := range res.Log {
+				m.AddDeleted(l.Register, l.Part, l.Count)
+			}
+		}
 		switch {
 		case err != nil:
 			return err

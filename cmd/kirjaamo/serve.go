@@ -19,6 +19,7 @@ import (
 	"github.com/kirjaamo/kirjaamo/examples"
 	khttp "github.com/kirjaamo/kirjaamo/http"
 	"github.com/kirjaamo/kirjaamo/mailer"
+	"github.com/kirjaamo/kirjaamo/metrics"
 	"github.com/kirjaamo/kirjaamo/notice"
 	"github.com/kirjaamo/kirjaamo/policy"
 	"github.com/kirjaamo/kirjaamo/postgres"
@@ -42,6 +43,7 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 	smtpUser := fs.String("smtp-username", env("KIRJAAMO_SMTP_USERNAME", ""), "SMTP AUTH user; the password comes only from env KIRJAAMO_SMTP_PASSWORD (env KIRJAAMO_SMTP_USERNAME)")
 	smtpTLS := fs.Bool("smtp-require-tls", env("KIRJAAMO_SMTP_REQUIRE_TLS", "true") != "false", "refuse to send unless the relay offers STARTTLS (env KIRJAAMO_SMTP_REQUIRE_TLS)")
 	idleLockFlag := fs.String("idle-lock", env("KIRJAAMO_IDLE_LOCK", "10m"), "lock a web session not used for this long; the password opens it again (0: never) (env KIRJAAMO_IDLE_LOCK)")
+	metricsAddr := fs.String("metrics-addr", env("KIRJAAMO_METRICS_ADDR", ""), "serve Prometheus /metrics on this separate address, e.g. 127.0.0.1:9464 (empty: off) (env KIRJAAMO_METRICS_ADDR)")
 	sweepEvery := fs.Duration("sweep-every", time.Hour, "run the retention sweeper this often (0: never; run 'kirjaamo sweep' instead)")
 	leaseEvery := fs.Duration("lease-every", 10*time.Second, "how often a server checks, or tries to take, the lease under which one server of many runs scheduled work; a dead holder's work moves to another server within about this long")
 	trustedProxies := fs.String("trusted-proxies", env("KIRJAAMO_TRUSTED_PROXIES", ""), "addresses or CIDR ranges of the load balancers in front, comma-separated: the login rate limit then counts the client address they give in X-Forwarded-For (env KIRJAAMO_TRUSTED_PROXIES)")
@@ -121,6 +123,13 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 	ui.ScanKey, ui.TLS, ui.IdleTimeout = api.ScanKey, api.TLS, idleLock
 	ui.ClientIP = api.ClientIP
 	ui.AuditKey = ring.AuditKey()
+	var mx *metrics.Metrics
+	if *metricsAddr != "" {
+		mx = metrics.New()
+		api.Metrics = mx
+		db.SetAuditObserver(mx.ObserveAuditWrite)
+		mx.WatchRequests(db.RequestBacklog, time.Now, 5*time.Second)
+	}
 	if (*tlsCert == "") != (*tlsKey == "") {
 		fmt.Fprintln(stderr, "kirjaamo serve: --tls-cert and --tls-key go together")
 		return 2
@@ -144,7 +153,21 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	var tasks []task
 	if *sweepEvery > 0 {
-		tasks = append(tasks, sweepTask(svc, db, *sweepEvery, logger))
+		tasks = append(tasks, sweepTask(svc, db, *sweepEvery, logger, mx))
+	}
+	if mx != nil {
+		// A listener of its own, never the API's: metrics need no token,
+		// so they must not be reachable wherever the API is.
+		mln, err := net.Listen("tcp", *metricsAddr)
+		if err != nil {
+			return fail(stderr, err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", mx.Handler())
+		msrv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second}
+		go msrv.Serve(mln)
+		defer msrv.Close()
+		logger.Info("serving metrics", "addr", mln.Addr().String())
 	}
 	if *leaseEvery <= 0 {
 		*leaseEvery = 10 * time.Second
