@@ -166,6 +166,15 @@ var searchParams = map[string]string{
 	"name": "organisation name", "birth_date": "YYYY-MM-DD", "address": "street address",
 }
 
+// unknownParam refuses a query parameter, naming it only if it looks like
+// a parameter name (see isName).
+func unknownParam(what, k string) error {
+	if !isName(k) {
+		return kirjaamo.Errorf(kirjaamo.EINVALID, "unknown %s %s", what, quoteName(k))
+	}
+	return kirjaamo.FieldError(k, "unknown %s %s", what, quoteName(k))
+}
+
 var auditParams = map[string]string{
 	"actor": "user id", "action": "create|read|update|delete|search|export|reveal", "register": "register id",
 	"subject_id": "subject id", "record_id": "record id", "since": "RFC 3339 time", "until": "RFC 3339 time",
@@ -186,10 +195,10 @@ func (s *Server) privacy(w http.ResponseWriter, r *http.Request) error {
 		format = "html"
 	}
 	if !slices.Contains(notice.Languages(), lang) {
-		return kirjaamo.FieldError("lang", "unknown language %q: use fi, sv or en", lang)
+		return kirjaamo.FieldError("lang", "unknown language %s: use fi, sv or en", quoteName(lang))
 	}
 	if !slices.Contains(notice.Formats(), format) {
-		return kirjaamo.FieldError("format", "unknown format %q: use html or md", format)
+		return kirjaamo.FieldError("format", "unknown format %s: use html or md", quoteName(format))
 	}
 	// The published version in force (at ?at=YYYY-MM-DD, the one a person
 	// saw that day); before anything is published, the policy in force.
@@ -321,7 +330,7 @@ func (s *Server) searchSubjectsGet(w http.ResponseWriter, r *http.Request) error
 	v := r.URL.Query()
 	for k := range v {
 		if _, ok := searchParams[k]; !ok && k != "purpose" {
-			return kirjaamo.FieldError(k, "unknown search parameter %q", k)
+			return unknownParam("search parameter", k)
 		}
 	}
 	q := &kirjaamo.SubjectQuery{IdentityCode: v.Get("identity_code"), BusinessID: v.Get("business_id"), Email: v.Get("email"),
@@ -500,7 +509,7 @@ func (s *Server) audit(w http.ResponseWriter, r *http.Request) error {
 	v := r.URL.Query()
 	for k := range v {
 		if _, ok := auditParams[k]; !ok && k != "purpose" {
-			return kirjaamo.FieldError(k, "unknown audit filter %q", k)
+			return unknownParam("audit filter", k)
 		}
 	}
 	f := kirjaamo.AuditFilter{Actor: v.Get("actor"), Action: v.Get("action"), Register: v.Get("register"),

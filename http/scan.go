@@ -1,6 +1,7 @@
 package http
 
 import (
+	"errors"
 	"net/http"
 	"unicode/utf8"
 
@@ -64,7 +65,7 @@ func (s *Server) scan(w http.ResponseWriter, r *http.Request) error {
 			known = known || string(t) == name
 		}
 		if !known {
-			return kirjaamo.FieldError("operators", "unknown type %q", name)
+			return kirjaamo.FieldError("operators", "unknown type %s", quoteName(name))
 		}
 		op, err := parseScanOperator(o)
 		if err != nil {
@@ -89,10 +90,17 @@ func (s *Server) scan(w http.ResponseWriter, r *http.Request) error {
 // out because its tokens would hand the scan key's ciphertexts to clients.
 func parseScanOperator(s string) (pii.Operator, error) {
 	op, err := pii.ParseOperator(s)
-	if err == nil && op.Kind == pii.OperatorEncrypt {
+	if err != nil {
+		// pii's message quotes the value, which could be anything the
+		// client pasted: answer with the allowed forms instead.
+		return op, errOperator
+	}
+	if op.Kind == pii.OperatorEncrypt {
 		return op, errEncrypt
 	}
-	return op, err
+	return op, nil
 }
+
+var errOperator = errors.New("unknown operator: use redact, mask, mask:N, hash or keep")
 
 var errEncrypt = kirjaamo.Errorf(kirjaamo.EINVALID, "operator encrypt is not offered over the API")

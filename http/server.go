@@ -17,6 +17,7 @@ import (
 	"net/netip"
 	"runtime/debug"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -335,7 +336,10 @@ func decode(r *http.Request, v any) error {
 			return kirjaamo.Errorf(kirjaamo.EINVALID, "request body is empty")
 		case strings.HasPrefix(err.Error(), "json: unknown field "):
 			f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-			return kirjaamo.FieldError(f, "unknown field %q", f)
+			if !isName(f) {
+				return kirjaamo.Errorf(kirjaamo.EINVALID, "request body has an unknown field %s", quoteName(f))
+			}
+			return kirjaamo.FieldError(f, "unknown field %s", quoteName(f))
 		}
 		return kirjaamo.Errorf(kirjaamo.EINVALID, "request body could not be read as JSON")
 	}
@@ -345,11 +349,40 @@ func decode(r *http.Request, v any) error {
 	return nil
 }
 
+// isName reports whether a client-supplied name looks like one of the API's
+// own field and parameter names (lower-case letters, digits, underscores).
+// Only such names are echoed in error answers: a client that sends an
+// identity code or an e-mail address where a name belongs gets it named
+// nowhere — answers end up in client logs and screenshots.
+func isName(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c == '_' || i > 0 && c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// quoteName quotes a client-supplied name for an error message, or says it
+// is not shown (see isName).
+func quoteName(s string) string {
+	if isName(s) {
+		return strconv.Quote(s)
+	}
+	return "(not shown: not an API name)"
+}
+
 // ClientIP is the address a request came from: its peer, or, when the peer
 // is a trusted proxy, the nearest X-Forwarded-For hop that is not. The web
 // interface counts its login attempts by it too.
 func (s *Server) ClientIP(r *http.Request) string { return s.clientIP(r) }
 
+// clientIP is the address a request came from: its peer, or, when the peer
+// is a trusted proxy, the nearest X-Forwarded-For hop that is not.
 func (s *Server) clientIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
