@@ -26,7 +26,7 @@ import (
 
 // env is a running API over a real store with one user per role.
 type env struct {
-	t       *testing.T
+	t       testing.TB
 	srv     *httptest.Server
 	api     *khttp.Server
 	db      *sqlstore.DB
@@ -39,7 +39,7 @@ type env struct {
 	blobDir string
 }
 
-func newEnv(t *testing.T, open func(testing.TB, *keys.Ring) *sqlstore.DB, policyFile string) *env {
+func newEnv(t testing.TB, open func(testing.TB, *keys.Ring) *sqlstore.DB, policyFile string) *env {
 	t.Helper()
 	pol, err := policy.Load(policyFile)
 	if err != nil {
