@@ -2,7 +2,12 @@ package storetest
 
 import (
 	"bytes"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/rand"
 	"errors"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/kirjaamo/kirjaamo"
@@ -13,6 +18,39 @@ import (
 )
 
 var errCrash = errors.New("simulated crash")
+
+// sealV1 seals as Kirjaamo did before the keyring: version byte 1, nonce,
+// AES-256-GCM under the master key itself.
+func sealV1(t testing.TB, master, aad, plaintext []byte) []byte {
+	t.Helper()
+	block, err := aes.NewCipher(master)
+	if err != nil {
+		t.Fatal(err)
+	}
+	aead, _ := cipher.NewGCM(block)
+	out := make([]byte, 1+aead.NonceSize())
+	out[0] = 1
+	rand.Read(out[1:])
+	return aead.Seal(out, out[1:], plaintext, aad)
+}
+
+// rebind numbers ? placeholders for PostgreSQL.
+func rebind(db *sqlstore.DB, q string) string {
+	if !db.Dialect().Dollar {
+		return q
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range q {
+		if r == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
 
 func newMaster(t testing.TB) keys.Master {
 	t.Helper()
@@ -96,6 +134,38 @@ func runKeyRotation(t *testing.T, b Backend) {
 		}
 		if _, err := opens(t, db, ring.Master()); !errors.Is(err, keys.ErrNoMaster) {
 			t.Errorf("old master alone: got %v, want keys.ErrNoMaster", err)
+		}
+	})
+
+	t.Run("KeyRotation/SealedBeforeKeyringReadsAfter", func(t *testing.T) {
+		// A database from before the keyring: its values are version 1,
+		// sealed directly under the master key. Simulate one by re-sealing
+		// a subject's data that way, then rotate.
+		db, ring, s, c, wrapped, blobKey := setup(t)
+		var sealed []byte
+		if err := db.Writer().QueryRow(rebind(db, `SELECT data FROM subjects WHERE id = ?`), s.ID).Scan(&sealed); err != nil {
+			t.Fatal(err)
+		}
+		dk, _ := db.DataKeys(ctx)
+		plain, err := dk.Open([]byte("subjects/"+s.ID), sealed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v1 := sealV1(t, ring.LegacyKey(), []byte("subjects/"+s.ID), plain)
+		if _, err := db.Writer().Exec(rebind(db, `UPDATE subjects SET data = ? WHERE id = ?`), v1, s.ID); err != nil {
+			t.Fatal(err)
+		}
+		next := newMaster(t)
+		if _, err := db.RotateMaster(ctx, next, sqlstore.RotateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		dk, err = opens(t, db, next)
+		if err != nil {
+			t.Fatal(err)
+		}
+		readsBack(t, db, dk, s, c, wrapped, blobKey)
+		if got, err := dk.Open([]byte("subjects/"+s.ID), v1); err != nil || !bytes.Equal(got, plain) {
+			t.Fatalf("version-1 value with the new master's keyring: %v", err)
 		}
 	})
 
