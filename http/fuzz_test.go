@@ -21,6 +21,7 @@ import (
 //	go test -run '^$' -fuzz '^FuzzRequestBodies$' -fuzztime 10s ./http
 func FuzzRequestBodies(f *testing.F) {
 	e := newEnv(f, storetest.OpenSQLite, seed002)
+	e.withRelay() // routes that send mail reach their body checks
 	subj := e.newPerson(policy.RoleAgent)
 	call := e.newCall(policy.RoleAgent, subj.ID)
 	var req struct{ ID string }
