@@ -14,11 +14,26 @@ func matchCard(text []byte, i int) (int, bool) {
 	ng, total := 0, 0
 	j := i
 	sep := byte(0)
+groups:
 	for {
 		k := 0
 		for j < n && isDigit(text[j]) {
 			if total == 19 {
-				return 0, false
+				// A run of digits too long to be a card group (over six)
+				// after space-separated groups belongs to the following
+				// text ("4111 1111 1111 1111 0737546-2": a card, then a
+				// business ID). A group of card length makes the whole
+				// number too long ("4111 1111 1111 1111 1111"): no card.
+				e := j
+				for e < n && isDigit(text[e]) {
+					e++
+				}
+				if ng < 2 || sep != ' ' || e-(j-k) <= 6 {
+					return 0, false
+				}
+				total -= k
+				j = gend[ng-1]
+				break groups
 			}
 			num[total] = text[j] - '0'
 			total++

@@ -191,6 +191,8 @@ func TestPaymentCard(t *testing.T) {
 		{"Diners14Grouped464", "3056 930902 5904", one(TypePaymentCard, "3056 930902 5904")},
 		{"Diners14Grouped4442", "3056 9309 0259 04", one(TypePaymentCard, "3056 9309 0259 04")},
 		{"TrailingCount", "kortti 4111 1111 1111 1111 2 kpl", one(TypePaymentCard, "4111 1111 1111 1111")},
+		// Rule: a long run of digits after the card is the next token (found by fuzzing).
+		{"ThenBusinessID", "kortti 4111 1111 1111 1111 0737546-2", one(TypePaymentCard, "4111 1111 1111 1111")},
 		// Rule: Luhn must pass.
 		{"BadLuhn", "kortti 4111 1111 1111 1112", nil},
 		// Rule: unknown issuer prefixes are not cards.
