@@ -373,7 +373,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, p *Page, err error
 // safeNext keeps a redirect target on this site: a path, never a scheme or
 // host, and never the API.
 func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n") || isAPIPath(next) {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsFunc(next, func(r rune) bool { return r == '\\' || r < 0x20 || r == 0x7f }) || isAPIPath(next) {
 		return "/"
 	}
 	return next

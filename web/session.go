@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -217,13 +218,11 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, p *Page) error {
 		}
 		return s.showLogin(w, r, p, statusOf[kirjaamo.ErrorCode(err)], username)
 	}
-	secret := randomSecret()
-	now := s.now()
-	exp := now.Add(s.SessionTTL)
-	if err := s.Store.CreateToken(r.Context(), &kirjaamo.Token{ID: kirjaamo.NewID(now), UserID: u.ID, Hash: s.storedHash(secret), CreatedAt: now, ExpiresAt: &exp}); err != nil {
+	secret, err := s.newSession(r.Context(), u.ID)
+	if err != nil {
 		return err
 	}
-	s.setSessionCookie(w, secret, now)
+	s.setSessionCookie(w, secret, s.now())
 	http.SetCookie(w, s.cookie(loginCookie, "", -1))
 	http.Redirect(w, r, safeNext(r.PostFormValue("next")), http.StatusSeeOther)
 	return nil
@@ -241,12 +240,37 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request, p *Page) error {
 // lockPage locks the session (the page's script comes here when the idle
 // timer runs out, and the header has a button for it) and asks for the
 // password.
+//
+// Locking also replaces the session: the lock's state travels in the
+// cookie, so a copy of the cookie taken before the lock would otherwise
+// open the session again while its stamp was fresh. The old secret's token
+// is deleted, so no earlier cookie works; the new one is locked until the
+// password is given.
 func (s *Server) lockPage(w http.ResponseWriter, r *http.Request, p *Page) error {
-	s.setSessionCookie(w, p.sess.secret, time.Time{})
+	secret, err := s.newSession(r.Context(), p.User.ID)
+	if err != nil {
+		return err
+	}
+	if err := s.Store.DeleteToken(r.Context(), s.storedHash(p.sess.secret)); err != nil {
+		return err
+	}
+	p.sess.secret, p.CSRF = secret, s.csrfToken(secret)
+	s.setSessionCookie(w, secret, time.Time{})
 	p.Title, p.NoIdle = "lock.title", true
 	p.Data = map[string]string{"Next": safeNext(r.FormValue("next"))}
 	s.render(w, http.StatusOK, "lock", p)
 	return nil
+}
+
+// newSession stores a new session token for the user and returns its secret.
+func (s *Server) newSession(ctx context.Context, userID string) (string, error) {
+	secret := randomSecret()
+	now := s.now()
+	exp := now.Add(s.SessionTTL)
+	if err := s.Store.CreateToken(ctx, &kirjaamo.Token{ID: kirjaamo.NewID(now), UserID: userID, Hash: s.storedHash(secret), CreatedAt: now, ExpiresAt: &exp}); err != nil {
+		return "", err
+	}
+	return secret, nil
 }
 
 func (s *Server) unlock(w http.ResponseWriter, r *http.Request, p *Page) error {

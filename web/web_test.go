@@ -336,6 +336,28 @@ func TestIdleLock(t *testing.T) {
 			t.Fatalf("after locking: got %d, want 303", code)
 		}
 	})
+	// Seed 000 §2: the lock must hold against a copy of the cookie taken
+	// before it (found in review: the lock lived only in the cookie).
+	t.Run("CookieFromBeforeTheLockDoesNotOpenIt", func(t *testing.T) {
+		if code, _ := c.post("/unlock", url.Values{"password": {e.passwords[policy.RoleAgent]}}); code != http.StatusSeeOther {
+			t.Fatalf("unlock: got %d, want 303", code)
+		}
+		before := c.cookie("kirjaamo_session")
+		c.get("/lock")
+		replay := e.client()
+		u, _ := url.Parse(e.srv.URL)
+		replay.hc.Jar.SetCookies(u, []*http.Cookie{{Name: "kirjaamo_session", Value: before}})
+		if code, body := replay.get("/"); code == http.StatusOK || strings.Contains(body, "data-csrf") {
+			t.Fatalf("cookie from before the lock: got %d, want no session", code)
+		}
+		if code, _ := c.post("/unlock", url.Values{"password": {e.passwords[policy.RoleAgent]}}); code != http.StatusSeeOther {
+			t.Fatalf("unlock after the lock: got %d, want 303", code)
+		}
+		if code, _ := c.get("/"); code != http.StatusOK {
+			t.Fatalf("after unlocking: got %d, want 200", code)
+		}
+		c.get("/lock")
+	})
 	t.Run("TamperedStampIsNoSession", func(t *testing.T) {
 		parts := strings.Split(c.cookie("kirjaamo_session"), ".")
 		parts[1] = "9999999999"
@@ -395,6 +417,35 @@ func TestLanguage(t *testing.T) {
 			_, body := c.get("/login")
 			if !strings.Contains(body, "<h1>"+tc.want+"</h1>") {
 				t.Fatalf("login page does not say %q", tc.want)
+			}
+		})
+	}
+}
+
+// TestNextStaysOnSite: the "next" a page returns to is a path on this site
+// only — no scheme, no other host, no control characters a browser would
+// strip into "//host" (found in review: "/\t/host").
+func TestNextStaysOnSite(t *testing.T) {
+	e := newEnv(t)
+	c := e.client()
+	for _, tc := range []struct{ name, next, want string }{
+		{"Path", "/search", "/search"},
+		{"OtherHost", "//evil.example/x", "/"},
+		{"Scheme", "https://evil.example/", "/"},
+		{"Backslash", "/\\evil.example/", "/"},
+		{"Tab", "/\t/evil.example/x", "/"},
+		{"Newline", "/\n/evil.example/x", "/"},
+		{"API", "/api/v1/subjects", "/"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			req, _ := http.NewRequest("GET", e.srv.URL+"/lang/fi?next="+url.QueryEscape(tc.next), nil)
+			resp, err := c.hc.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if got := resp.Header.Get("Location"); got != tc.want {
+				t.Fatalf("next %q: redirected to %q, want %q", tc.next, got, tc.want)
 			}
 		})
 	}
