@@ -239,6 +239,17 @@ func writeKeyFile(path string, k []byte) error {
 	if err != nil {
 		return fmt.Errorf("keys: write %s: %w", path, err)
 	}
+	// The file's name must survive a crash too: rotation re-wraps data keys
+	// under a new master right after writing it.
+	d, err := os.Open(filepath.Dir(path))
+	if err != nil {
+		return fmt.Errorf("keys: sync the directory of %s: %w", path, err)
+	}
+	err = d.Sync()
+	d.Close()
+	if err != nil {
+		return fmt.Errorf("keys: sync the directory of %s: %w", path, err)
+	}
 	return nil
 }
 

@@ -130,6 +130,20 @@ func (db *DB) runBatch(batch []*job) {
 		return
 	}
 	t := &tx{Tx: sqltx, db: db, ctx: ctx, batched: true}
+	// Where the head is locked (PostgreSQL), take it before any job runs:
+	// every batch then writes alone, and batches of two servers cannot
+	// deadlock on rows one locked before waiting for the other's head.
+	if db.d.ForUpdate != "" {
+		var h chainHead
+		if err := t.queryRow("SELECT seq, hash FROM audit_head WHERE id = 1"+db.d.ForUpdate).Scan(&h.seq, &h.hash); err != nil {
+			sqltx.Rollback()
+			for _, j := range batch {
+				j.done <- db.d.Translate(err)
+			}
+			return
+		}
+		t.head = &h
+	}
 	for i, j := range batch {
 		if err := j.ctx.Err(); err != nil {
 			results[i] = err
@@ -157,7 +171,14 @@ func (db *DB) runBatch(batch []*job) {
 			}
 		}
 		if _, rerr := t.exec("RELEASE job"); rerr != nil && err == nil {
+			// The job hid a failed statement (PostgreSQL aborts the
+			// transaction): undo it alone so the rest of the batch and
+			// the commit go on.
 			err = rerr
+			t.head = saved
+			if _, rerr := t.exec("ROLLBACK TO job"); rerr == nil {
+				t.exec("RELEASE job")
+			}
 		}
 		results[i] = err
 	}
