@@ -251,7 +251,15 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader) (int64, error)
 		if err := ctx.Err(); err != nil {
 			return 0, err
 		}
-		_, err := s.core.PutObject(ctx, s.bucket, s.object(key), bytes.NewReader((*buf)[:n]), int64(n), "", "", putOptions())
+		opts := putOptions()
+		// An empty object over plain HTTP would go out with the streaming
+		// (aws-chunked) signature, whose framing of an empty body a
+		// gateway (versitygw) misreads: it answers the leftover bytes with
+		// a 400 on the idle connection, and the next request reused on it
+		// gets that answer (seen in CI). An empty body needs no payload
+		// signature.
+		opts.DisableContentSha256 = n == 0
+		_, err := s.core.PutObject(ctx, s.bucket, s.object(key), bytes.NewReader((*buf)[:n]), int64(n), "", "", opts)
 		if err != nil {
 			return 0, s.fail(ctx, "put", key, err)
 		}
