@@ -91,6 +91,8 @@ type IncidentStore interface {
 	LinkIncidentSubjects(ctx context.Context, incidentID string, subjectIDs []string, ev *AuditEvent) (int, error)
 	// IncidentSubjects lists the ids of the subjects linked to an incident.
 	IncidentSubjects(ctx context.Context, incidentID string) ([]string, error)
+	// SubjectIncidents lists the incidents a subject is linked to.
+	SubjectIncidents(ctx context.Context, subjectID string) ([]*Incident, error)
 	// CreateLetters queues letters in the outbox and saves the incident,
 	// with one audit event, in one transaction.
 	CreateLetters(ctx context.Context, i *Incident, ns []*Notification, ev *AuditEvent) error

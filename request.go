@@ -239,6 +239,9 @@ type Discovery struct {
 	// Disclosures of the subject's data to third parties (art. 15(1)(c):
 	// the recipients).
 	Disclosures []*Disclosure `json:"disclosures"`
+	// Incidents (personal-data breaches) the subject is recorded as
+	// affected by.
+	Incidents []*Incident `json:"incidents"`
 	// Attachments of the contacts and mentions above, stored or not.
 	Attachments []*Attachment `json:"attachments"`
 }
@@ -322,6 +325,9 @@ func (s *Service) Discover(ctx context.Context, requestID string) (*Discovery, e
 		return nil, err
 	}
 	if d.Disclosures, err = s.Store.Disclosures(ctx, req.SubjectID); err != nil {
+		return nil, err
+	}
+	if d.Incidents, err = s.Store.SubjectIncidents(ctx, req.SubjectID); err != nil {
 		return nil, err
 	}
 	return d, nil

@@ -15,7 +15,8 @@ import (
 // An access request from receipt to decision (seeds 000 §1, 002, 004): the
 // identity is verified before anything is disclosed, discovery finds the
 // subject's record, linked contacts, a transcript that only mentions their
-// e-mail and the disclosures of their data, and nothing of another subject;
+// e-mail, the disclosures of their data and the breaches that affected them,
+// and nothing of another subject;
 // a refusal needs reasons.
 func TestAccessRequestEndToEnd(t *testing.T) {
 	eachBackend(t, func(t *testing.T, open func(testing.TB, *keys.Ring) *sqlstore.DB) {
@@ -33,6 +34,14 @@ func TestAccessRequestEndToEnd(t *testing.T) {
 		disclosure := kirjaamo.Disclosure{SubjectID: subj.ID, Recipient: "Kela", LegalBasis: "Laki Kansaneläkelaitoksesta", Categories: []string{"yhteystiedot"}, Verification: "callback_official_number"}
 		if code := e.do(dpo, "POST", "/api/v1/disclosures", disclosure, nil); code != 201 {
 			t.Fatalf("log a disclosure: %d", code)
+		}
+		var incident kirjaamo.Incident
+		if code := e.do(policy.RoleAgent, "POST", "/api/v1/incidents", kirjaamo.Incident{Description: "Asiakasluettelo lähti sähköpostilla väärälle vastaanottajalle.",
+			Categories: []string{"yhteystiedot"}, Risk: "high"}, &incident); code != 201 {
+			t.Fatalf("report incident: %d", code)
+		}
+		if code := e.do(dpo, "POST", "/api/v1/incidents/"+incident.ID+"/subjects", khttp.IncidentSubjectsRequest{SubjectIDs: []string{subj.ID}}, nil); code != 200 {
+			t.Fatalf("link the subject to the incident: %d", code)
 		}
 		var req kirjaamo.Request
 		received := time.Now().UTC().Add(-time.Hour).Format(time.RFC3339)
@@ -71,6 +80,10 @@ func TestAccessRequestEndToEnd(t *testing.T) {
 		// Art. 15(1)(c): the recipients the data was disclosed to.
 		if len(d.Disclosures) != 1 || d.Disclosures[0].Recipient != "Kela" {
 			t.Fatalf("got %d disclosures, want the one logged", len(d.Disclosures))
+		}
+		// Art. 34: the breaches the person was affected by.
+		if len(d.Incidents) != 1 || d.Incidents[0].ID != incident.ID {
+			t.Fatalf("got %d incidents, want the one the subject is linked to", len(d.Incidents))
 		}
 		if code := e.do(dpo, "PATCH", "/api/v1/requests/"+req.ID, kirjaamo.RequestChange{Decision: "refused"}, &errBody); code != 400 || errBody.Error.Field != "decision_reason" {
 			t.Fatalf("refusal without reasons: got %d %+v", code, errBody.Error)

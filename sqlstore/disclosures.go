@@ -156,6 +156,26 @@ func (db *DB) IncidentSubjects(ctx context.Context, incidentID string) ([]string
 	return out, rows.Err()
 }
 
+// SubjectIncidents lists the incidents a subject is linked to, through the
+// link table's subject index.
+func (db *DB) SubjectIncidents(ctx context.Context, subjectID string) ([]*kirjaamo.Incident, error) {
+	rows, err := db.r.QueryContext(ctx, db.q(`SELECT i.data FROM incident_subjects l JOIN incidents i ON i.id = l.incident_id
+		WHERE l.subject_id = ? ORDER BY i.notify_by, i.id`), subjectID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []*kirjaamo.Incident{}
+	for rows.Next() {
+		i, err := scanIncident(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, i)
+	}
+	return out, rows.Err()
+}
+
 // CreateLetters queues an incident's letters and saves the incident.
 func (db *DB) CreateLetters(ctx context.Context, i *kirjaamo.Incident, ns []*kirjaamo.Notification, ev *kirjaamo.AuditEvent) error {
 	data, err := json.Marshal(i)
