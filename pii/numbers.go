@@ -19,16 +19,19 @@ groups:
 		k := 0
 		for j < n && isDigit(text[j]) {
 			if total == 19 {
-				// A run of digits too long to be a card group (over six)
-				// after space-separated groups belongs to the following
-				// text ("4111 1111 1111 1111 0737546-2": a card, then a
-				// business ID). A group of card length makes the whole
-				// number too long ("4111 1111 1111 1111 1111"): no card.
+				// The digits after a space that make the number too long
+				// belong to the following text when they follow a compact
+				// number ("4100000000000001 2024") or are a run too long
+				// to be a card group, over six, after grouped digits
+				// ("4111 1111 1111 1111 0737546-2": a card, then a
+				// business ID). A group of card length after grouped
+				// digits makes the whole number too long ("4111 1111 1111
+				// 1111 1111"): no card. Found by fuzzing.
 				e := j
 				for e < n && isDigit(text[e]) {
 					e++
 				}
-				if ng < 2 || sep != ' ' || e-(j-k) <= 6 {
+				if ng == 0 || sep != ' ' || ng >= 2 && e-(j-k) <= 6 {
 					return 0, false
 				}
 				total -= k
@@ -53,13 +56,12 @@ groups:
 		}
 		break
 	}
-	if total < 13 || !boundaryAfter(text, j) {
-		return 0, false
-	}
-	if cardGroupsOK(glen[:ng]) && cardValid(num[:total]) && !isReference(text, i, num[:total], ng) {
+	if total >= 13 && boundaryAfter(text, j) && cardGroupsOK(glen[:ng]) && cardValid(num[:total]) && !isReference(text, i, num[:total], ng) {
 		return j, true
 	}
-	// A trailing short group may belong to the following text ("… 1111 5 kpl").
+	// A trailing group may belong to the following text ("… 1111 5 kpl"),
+	// also when it runs into it ("… 1111 0A0::", an IPv6 address; found by
+	// fuzzing).
 	if ng >= 2 && sep == ' ' {
 		t := total - glen[ng-1]
 		if t >= 13 && cardGroupsOK(glen[:ng-1]) && cardValid(num[:t]) {

@@ -193,6 +193,9 @@ func TestPaymentCard(t *testing.T) {
 		{"TrailingCount", "kortti 4111 1111 1111 1111 2 kpl", one(TypePaymentCard, "4111 1111 1111 1111")},
 		// Rule: a long run of digits after the card is the next token (found by fuzzing).
 		{"ThenBusinessID", "kortti 4111 1111 1111 1111 0737546-2", one(TypePaymentCard, "4111 1111 1111 1111")},
+		{"CompactThenBusinessID", "kortti 4111111111111111 0737546-2", one(TypePaymentCard, "4111111111111111")},
+		{"ThenGluedWord", "kortti 4111 1111 1111 1111 5kpl", one(TypePaymentCard, "4111 1111 1111 1111")},
+		{"CompactThenYear", "kortti 4111111111111111 2024", one(TypePaymentCard, "4111111111111111")},
 		// Rule: Luhn must pass.
 		{"BadLuhn", "kortti 4111 1111 1111 1112", nil},
 		// Rule: unknown issuer prefixes are not cards.
