@@ -283,7 +283,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	}
 	// Rate limit by client address and by username, before the password
 	// check, so a guessing client is slowed whichever it varies.
-	if !s.limiter.allow("ip:"+s.clientIP(r), s.Now()) || !s.limiter.allow("user:"+req.Username, s.Now()) {
+	if !s.limiter.Allow("ip:"+s.clientIP(r), s.Now()) || !s.limiter.Allow("user:"+req.Username, s.Now()) {
 		w.Header().Set("Retry-After", "60")
 		return kirjaamo.Errorf(kirjaamo.ETOOMANY, "too many login attempts; try again in a minute")
 	}

@@ -23,6 +23,7 @@ import (
 
 	"github.com/kirjaamo/kirjaamo"
 	"github.com/kirjaamo/kirjaamo/blob"
+	"github.com/kirjaamo/kirjaamo/internal/ratelimit"
 	"github.com/kirjaamo/kirjaamo/mailer"
 	"github.com/kirjaamo/kirjaamo/metrics"
 )
@@ -68,7 +69,7 @@ type Server struct {
 	// Metrics records request latency by route pattern; nil records nothing.
 	Metrics *metrics.Metrics
 
-	limiter *limiter
+	limiter *ratelimit.Limiter
 	tokens  tokenCache
 	mux     *http.ServeMux
 	routes  []Route
@@ -77,7 +78,7 @@ type Server struct {
 // New returns a ready server.
 func New(svc *kirjaamo.Service, st kirjaamo.Store, logger *slog.Logger) *Server {
 	s := &Server{Service: svc, Store: st, Logger: logger, Now: time.Now, TokenTTL: 12 * time.Hour,
-		limiter: newLimiter(10, time.Minute)}
+		limiter: ratelimit.New(10, time.Minute)}
 	s.routes = append(append(append(s.table(), s.retentionRoutes()...), s.recordingRoutes()...), s.requestRoutes()...)
 	s.routes = append(append(append(s.routes, s.emailRoutes()...), s.dsrRoutes()...), s.exportRoute())
 	s.routes = append(append(s.routes, s.restrictionRoutes()...), s.attachmentRoutes()...)

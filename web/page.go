@@ -192,50 +192,6 @@ func hashHex(b []byte) string {
 	return hex.EncodeToString(h[:])
 }
 
-// limiter is a token bucket per key (client address, username), as the
-// API's login has: burst attempts refilled evenly over per.
-type limiter struct {
-	mu      sync.Mutex
-	burst   float64
-	per     time.Duration
-	buckets map[string]*bucket
-	swept   time.Time
-}
-
-type bucket struct {
-	tokens float64
-	last   time.Time
-}
-
-func newLimiter(burst int, per time.Duration) *limiter {
-	return &limiter{burst: float64(burst), per: per, buckets: map[string]*bucket{}}
-}
-
-func (l *limiter) allow(key string, now time.Time) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if now.Sub(l.swept) > l.per {
-		for k, b := range l.buckets {
-			if now.Sub(b.last) > l.per {
-				delete(l.buckets, k)
-			}
-		}
-		l.swept = now
-	}
-	b, ok := l.buckets[key]
-	if !ok {
-		b = &bucket{tokens: l.burst, last: now}
-		l.buckets[key] = b
-	}
-	b.tokens = min(l.burst, b.tokens+now.Sub(b.last).Seconds()*l.burst/l.per.Seconds())
-	b.last = now
-	if b.tokens < 1 {
-		return false
-	}
-	b.tokens--
-	return true
-}
-
 // ReasonLabel names an extension reason: the catalog's words for the
 // reasons the policy language builds in, the policy's own word otherwise.
 func (p *Page) ReasonLabel(reason string) string {

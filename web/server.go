@@ -26,6 +26,7 @@ import (
 
 	"github.com/kirjaamo/kirjaamo"
 	"github.com/kirjaamo/kirjaamo/blob"
+	"github.com/kirjaamo/kirjaamo/internal/ratelimit"
 	"github.com/kirjaamo/kirjaamo/policy"
 )
 
@@ -78,7 +79,7 @@ type Server struct {
 	// SessionTTL ends a session this long after login whatever its use.
 	SessionTTL time.Duration
 
-	limiter *limiter
+	limiter *ratelimit.Limiter
 	mux     *http.ServeMux
 	routes  []Route
 	pages   map[string]*template.Template
@@ -111,7 +112,7 @@ var anyRole = policy.Roles()
 // New returns a server; set the optional fields before serving.
 func New(svc *kirjaamo.Service, st kirjaamo.Store, logger *slog.Logger, sessionKey []byte) *Server {
 	s := &Server{Service: svc, Store: st, Logger: logger, Now: time.Now, SessionKey: sessionKey,
-		IdleTimeout: 10 * time.Minute, SessionTTL: 12 * time.Hour, limiter: newLimiter(10, time.Minute)}
+		IdleTimeout: 10 * time.Minute, SessionTTL: 12 * time.Hour, limiter: ratelimit.New(10, time.Minute)}
 	s.routes = slices.Concat(s.coreRoutes(), s.agentRoutes(), s.supervisorRoutes())
 	s.routes = slices.Concat(s.routes, s.dpoRoutes(), s.retentionRoutes(), s.auditRoutes(), s.noticeRoutes())
 	s.loadAssets()

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/kirjaamo/kirjaamo"
+	"github.com/kirjaamo/kirjaamo/internal/ratelimit"
 )
 
 // Sessions.
@@ -146,7 +147,7 @@ var errNoSession = kirjaamo.Errorf(kirjaamo.EUNAUTHORIZED, "no valid session")
 
 // SetLoginRate sets the login rate limit: burst attempts per client address
 // and per username, refilled over per (default 10 a minute, as the API).
-func (s *Server) SetLoginRate(burst int, per time.Duration) { s.limiter = newLimiter(burst, per) }
+func (s *Server) SetLoginRate(burst int, per time.Duration) { s.limiter = ratelimit.New(burst, per) }
 
 // dummyHash is checked against when the user does not exist, so a wrong
 // username costs the same time as a wrong password.
@@ -168,7 +169,7 @@ func (s *Server) checkLogin(r *http.Request, username, password string) (*kirjaa
 	if s.ClientIP != nil {
 		ip = s.ClientIP(r)
 	}
-	if !s.limiter.allow("ip:"+ip, now) || !s.limiter.allow("user:"+username, now) {
+	if !s.limiter.Allow("ip:"+ip, now) || !s.limiter.Allow("user:"+username, now) {
 		return nil, kirjaamo.Errorf(kirjaamo.ETOOMANY, "too many login attempts; try again in a minute")
 	}
 	u, err := s.Store.UserByUsername(r.Context(), username)

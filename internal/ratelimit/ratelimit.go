@@ -1,14 +1,16 @@
-package http
+// Package ratelimit limits attempts per key (the login's client address
+// and username), shared by the JSON API and the web interface.
+package ratelimit
 
 import (
 	"sync"
 	"time"
 )
 
-// limiter is a token bucket per key (client address, username): burst
+// Limiter is a token bucket per key (client address, username): burst
 // attempts, refilled evenly over per. It forgets idle keys so memory stays
 // bounded under a spray of usernames.
-type limiter struct {
+type Limiter struct {
 	mu      sync.Mutex
 	burst   float64
 	per     time.Duration
@@ -21,11 +23,13 @@ type bucket struct {
 	last   time.Time
 }
 
-func newLimiter(burst int, per time.Duration) *limiter {
-	return &limiter{burst: float64(burst), per: per, buckets: map[string]*bucket{}}
+// New returns a limiter of burst attempts per key, refilled over per.
+func New(burst int, per time.Duration) *Limiter {
+	return &Limiter{burst: float64(burst), per: per, buckets: map[string]*bucket{}}
 }
 
-func (l *limiter) allow(key string, now time.Time) bool {
+// Allow takes one attempt for key at now, and reports whether one was left.
+func (l *Limiter) Allow(key string, now time.Time) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if now.Sub(l.swept) > l.per {
