@@ -89,7 +89,12 @@ func (db *DB) Consents(ctx context.Context, subjectID string, ev *kirjaamo.Audit
 	out := []*kirjaamo.Consent{}
 	err := db.write(ctx, func(t *tx) error {
 		out = out[:0]
-		rows, err := t.query(`SELECT `+consentColumns+` FROM consents WHERE subject_id = ? OR contact_id IN (SELECT contact_id FROM contact_subjects WHERE subject_id = ?) ORDER BY given_at DESC, id DESC`, subjectID, subjectID)
+		// A UNION, not "subject_id = ? OR contact_id IN (…)": PostgreSQL
+		// cannot serve that OR from the two indexes and reads the whole
+		// consents table (22 ms at 100,000 consents).
+		rows, err := t.query(`SELECT `+consentColumns+` FROM consents WHERE subject_id = ?
+			UNION SELECT `+consentColumns+` FROM consents WHERE contact_id IN (SELECT contact_id FROM contact_subjects WHERE subject_id = ?)
+			ORDER BY given_at DESC, id DESC`, subjectID, subjectID)
 		if err != nil {
 			return err
 		}

@@ -150,8 +150,12 @@ func (db *DB) ReplayErasures(ctx context.Context, now time.Time, ev *kirjaamo.Au
 			return err
 		}
 		for _, sid := range subjects {
+			// Two index searches joined, not one OR, which PostgreSQL
+			// answers by reading retention_parts whole.
 			prow, err := t.query(`SELECT record_id, part, record_kind, register, rule, COALESCE(expires_at, 0) FROM retention_parts
-				WHERE held = 0 AND (record_id = ? OR record_id IN (SELECT contact_id FROM contact_subjects WHERE subject_id = ?))`, sid, sid)
+				WHERE held = 0 AND record_id = ?
+				UNION ALL SELECT record_id, part, record_kind, register, rule, COALESCE(expires_at, 0) FROM retention_parts
+				WHERE held = 0 AND record_id IN (SELECT contact_id FROM contact_subjects WHERE subject_id = ?)`, sid, sid)
 			if err != nil {
 				return err
 			}

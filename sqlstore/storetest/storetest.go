@@ -10,6 +10,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -291,6 +292,96 @@ func Run(t *testing.T, b Backend) {
 		}
 		if len(got) != 2 || released != 1 {
 			t.Fatalf("got %d holds, %d released; want 2, 1", len(got), released)
+		}
+	})
+
+	// A subject's consents are those given by the subject and those
+	// recorded on contacts linked to the subject (a chat's consent to
+	// recording), each once, newest first; nobody else's.
+	t.Run("ConsentsOfSubjectAndItsContacts", func(t *testing.T) {
+		db := b.Open(t, keys.Generate())
+		g := synth.New(13)
+		a, other := newSubject(t, db, g), newSubject(t, db, g)
+		mine := newContact(t, db, "chats", a.ID)
+		shared := newContact(t, db, "chats", a.ID, other.ID)
+		theirs := newContact(t, db, "chats", other.ID)
+		give := func(subjectID, contactID string, at time.Time) *kirjaamo.Consent {
+			c := &kirjaamo.Consent{ID: kirjaamo.NewID(at), SubjectID: subjectID, ContactID: contactID, Purpose: "marketing",
+				TextVersion: "m-2026", GivenAt: at, RecordedBy: "u1"}
+			if err := db.CreateConsent(ctx, c, ev(kirjaamo.ActionCreate)); err != nil {
+				t.Fatal(err)
+			}
+			return c
+		}
+		want := []string{
+			give(a.ID, "", t0.Add(1*time.Hour)).ID,
+			give("", mine.ID, t0.Add(2*time.Hour)).ID,
+			give(a.ID, mine.ID, t0.Add(3*time.Hour)).ID, // both ways: listed once
+			give("", shared.ID, t0.Add(4*time.Hour)).ID,
+		}
+		give(other.ID, "", t0.Add(5*time.Hour))
+		give("", theirs.ID, t0.Add(6*time.Hour))
+		got, err := db.Consents(ctx, a.ID, ev(kirjaamo.ActionRead, a.ID))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, c := range got {
+			ids = append(ids, c.ID)
+		}
+		slices.Reverse(want)
+		if !slices.Equal(ids, want) {
+			t.Fatalf("got consents %v, want %v (newest first)", ids, want)
+		}
+	})
+
+	// A hold on a subject keeps the subject's own parts and every part of
+	// its linked contacts, each counted once, and nothing of anyone else.
+	t.Run("SubjectHoldCountsEachPartOnce", func(t *testing.T) {
+		db := b.Open(t, keys.Generate())
+		g := synth.New(17)
+		a, other := newSubject(t, db, g), newSubject(t, db, g)
+		exp := t0.AddDate(0, 6, 0)
+		contact := func(subjects ...string) *kirjaamo.Contact {
+			content := "Asiakas kysyi laskusta."
+			c := &kirjaamo.Contact{ID: kirjaamo.NewID(t0), Kind: policy.KindCall, Register: "calls", SubjectIDs: subjects,
+				Direction: "inbound", StartedAt: &t0, Content: &content, CreatedAt: t0, CreatedBy: "u1",
+				Retention: []kirjaamo.PartRetention{
+					{Part: policy.PartMetadata, Start: &t0, ExpiresAt: &exp, Rule: "6m from contact_end"},
+					{Part: policy.PartContent, Start: &t0, ExpiresAt: &exp, Rule: "6m from contact_end"},
+				}}
+			if err := db.CreateContact(ctx, c, ev(kirjaamo.ActionCreate, subjects...)); err != nil {
+				t.Fatal(err)
+			}
+			return c
+		}
+		held, shared, theirs := contact(a.ID), contact(a.ID, other.ID), contact(other.ID)
+		counts := func() map[string]int {
+			out := map[string]int{}
+			for _, c := range []*kirjaamo.Contact{held, shared, theirs} {
+				got, err := db.Contact(ctx, c.ID, allow[*kirjaamo.Contact]("read"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, p := range got.Retention {
+					out[c.ID] += p.Held
+				}
+			}
+			return out
+		}
+		h := &kirjaamo.Hold{ID: kirjaamo.NewID(t0), SubjectID: a.ID, Reason: "open_invoice", Owner: "laskutus",
+			ReviewAt: t0.AddDate(1, 0, 0), CreatedAt: t0, CreatedBy: "u1"}
+		if err := db.PlaceHold(ctx, h, ev(kirjaamo.ActionUpdate, a.ID)); err != nil {
+			t.Fatal(err)
+		}
+		if got := counts(); got[held.ID] != 2 || got[shared.ID] != 2 || got[theirs.ID] != 0 {
+			t.Fatalf("held parts per contact after the hold: %v; want 2, 2, 0", got)
+		}
+		if _, err := db.ReleaseHold(ctx, h.ID, "u1", t0.Add(time.Hour), ev(kirjaamo.ActionUpdate, a.ID)); err != nil {
+			t.Fatal(err)
+		}
+		if got := counts(); got[held.ID] != 0 || got[shared.ID] != 0 || got[theirs.ID] != 0 {
+			t.Fatalf("held parts per contact after the release: %v; want none", got)
 		}
 	})
 
