@@ -93,7 +93,7 @@ func (db *DB) Consents(ctx context.Context, subjectID string, ev *kirjaamo.Audit
 		// cannot serve that OR from the two indexes and reads the whole
 		// consents table (22 ms at 100,000 consents).
 		rows, err := t.query(`SELECT `+consentColumns+` FROM consents WHERE subject_id = ?
-			UNION SELECT `+consentColumns+` FROM consents WHERE contact_id IN (SELECT contact_id FROM contact_subjects WHERE subject_id = ?)
+			UNION SELECT `+consentColumns+` FROM consents WHERE contact_id IS NOT NULL AND contact_id IN (SELECT contact_id FROM contact_subjects WHERE subject_id = ?)
 			ORDER BY given_at DESC, id DESC`, subjectID, subjectID)
 		if err != nil {
 			return err
