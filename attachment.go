@@ -36,8 +36,9 @@ type Attachment struct {
 	// Redacted: what is stored is the attachment's text with findings
 	// replaced, not the file as sent.
 	Redacted bool `json:"redacted,omitempty"`
-	// Scanned: the whole content was read as text and checked. Binary
-	// files (PDF, images, office documents) are not; a person reviews them.
+	// Scanned: the whole content was read as text and checked (text,
+	// attached messages, OOXML and OpenDocument files). Other binary files
+	// (PDF, images, legacy office formats) are not; a person reviews them.
 	Scanned   bool         `json:"scanned"`
 	Note      string       `json:"note,omitempty"`
 	Flags     ContentFlags `json:"flags"`

@@ -15,6 +15,7 @@ budget="${1:-10}s"
 targets=(
   "./policy         FuzzParse"
   "./intake/email   FuzzParse"
+  "./intake/email   FuzzOfficeText"
   "./intake/cdr     FuzzImport"
   "./intake/cdr     FuzzMapping"
   "./blob           FuzzDecryptArbitrary"

@@ -1,6 +1,7 @@
 package http_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -420,6 +421,74 @@ func TestAttachmentTextMentionsIndexed(t *testing.T) {
 		var found khttp.ContactList
 		if code := e.do(policy.RoleDPO, "POST", "/api/v1/mentions/search", kirjaamo.SubjectQuery{Email: subj.Emails[0]}, &found); code != 200 || len(found.Contacts) != 1 || found.Contacts[0].ID != in.Contact.ID {
 			t.Fatalf("got %d with %d contacts, want the e-mail found through its attachment", code, len(found.Contacts))
+		}
+	})
+}
+
+// wordFile is a minimal Word document (OOXML) with one paragraph of runs.
+func wordFile(t *testing.T, runs ...string) []byte {
+	t.Helper()
+	var body strings.Builder
+	for _, r := range runs {
+		body.WriteString(`<w:r><w:t xml:space="preserve">` + r + `</w:t></w:r>`)
+	}
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	for name, content := range map[string]string{
+		"[Content_Types].xml": `<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>`,
+		"word/document.xml": `<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p>` +
+			body.String() + `</w:p></w:body></w:document>`,
+	} {
+		w, err := zw.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.WriteString(w, content)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// Seed 000 §3 for office documents: a Word file whose text holds an
+// identity code (split over runs, as Word writes it) is stored as its
+// redacted text, never as sent; one without findings is stored as sent,
+// marked scanned.
+func TestEmailOfficeAttachmentScannedAndRedacted(t *testing.T) {
+	eachBackend(t, func(t *testing.T, open func(testing.TB, *keys.Ring) *sqlstore.DB) {
+		e := newEnv(t, open, seed002)
+		g := synth.New(29)
+		code := g.IdentityCode(g.BirthDate())
+		withCode := wordFile(t, "Hakijan henkilötunnus ", code[:6], code[6:], ".")
+		clean := wordFile(t, "Hakemus koskee työttömyysturvaa.")
+		const docxType = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+		status, body, in := e.postEmail(policy.RoleAgent, mailWith(g.Email(), "Hakemus", "Liitteenä hakemus.\r\n",
+			mailPart{"hakemus.docx", docxType, withCode},
+			mailPart{"selvitys.docx", "application/octet-stream", clean}))
+		if status != 201 || in.Contact == nil {
+			t.Fatalf("ingest: got %d %s", status, body)
+		}
+		var list khttp.AttachmentList
+		if got := e.do(policy.RoleAgent, "GET", "/api/v1/contacts/"+in.Contact.ID+"/attachments", nil, &list); got != 200 || len(list.Attachments) != 2 {
+			t.Fatalf("list: got %d with %d attachments, want 200 with 2", got, len(list.Attachments))
+		}
+		for _, a := range list.Attachments {
+			got, content := e.get(policy.RoleAgent, "/api/v1/contacts/"+in.Contact.ID+"/attachments/"+a.ID, "asiakkaan hakemus")
+			if got != 200 || !a.Stored || !a.Scanned {
+				t.Fatalf("attachment %d: download %d, stored %v, scanned %v; want 200, stored, scanned", a.Number, got, a.Stored, a.Scanned)
+			}
+			switch a.Number {
+			case 1:
+				if !a.Redacted || a.Filename != "hakemus.docx.txt" || bytes.Contains(content, []byte(code)) ||
+					!bytes.Contains(content, []byte("[fi_personal_identity_code]")) {
+					t.Fatalf("document with a code: got %q redacted %v, want its text with the code redacted", a.Filename, a.Redacted)
+				}
+			case 2:
+				if a.Redacted || !bytes.Equal(content, clean) {
+					t.Fatalf("document without findings: redacted %v, %d bytes; want the file as sent", a.Redacted, len(content))
+				}
+			}
 		}
 	})
 }

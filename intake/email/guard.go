@@ -163,6 +163,8 @@ func Check(msg *Message, s *pii.Scanner) Verdict {
 		case !a.Scannable && signature(a.ContentType):
 			// A signature holds no customer content; listing it would only
 			// teach people to ignore the list.
+		case !a.Scannable && a.Unread != "":
+			v.Unscanned = append(v.Unscanned, Unscanned{Location{InAttachment, n}, a.Unread})
 		case !a.Scannable:
 			v.Unscanned = append(v.Unscanned, Unscanned{Location{InAttachment, n}, "content type " + a.ContentType + " is not read as text"})
 		case a.TextTruncated:

@@ -41,12 +41,17 @@ type Limits struct {
 	// MaxTextBytes bounds the decoded body text and the text kept for
 	// scanning from each attachment; longer text is cut and marked.
 	MaxTextBytes int
+	// MaxOfficeBytes bounds an office document (.docx, .xlsx, .odt, …)
+	// held in memory to read its text; a larger one is not scanned.
+	MaxOfficeBytes int
 }
 
 // DefaultLimits suit customer e-mail: 32 MiB (a 25 MB attachment after
-// base64), 100 parts, depth 8, 64 KiB of headers, 1 MiB of text.
+// base64), 100 parts, depth 8, 64 KiB of headers, 1 MiB of text, office
+// documents up to 16 MiB read.
 func DefaultLimits() Limits {
-	return Limits{MaxMessageBytes: 32 << 20, MaxParts: 100, MaxDepth: 8, MaxHeaderBytes: 64 << 10, MaxTextBytes: 1 << 20}
+	return Limits{MaxMessageBytes: 32 << 20, MaxParts: 100, MaxDepth: 8, MaxHeaderBytes: 64 << 10, MaxTextBytes: 1 << 20,
+		MaxOfficeBytes: 16 << 20}
 }
 
 func (l Limits) withDefaults() Limits {
@@ -65,6 +70,9 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.MaxTextBytes <= 0 {
 		l.MaxTextBytes = d.MaxTextBytes
+	}
+	if l.MaxOfficeBytes <= 0 {
+		l.MaxOfficeBytes = d.MaxOfficeBytes
 	}
 	return l
 }
@@ -103,8 +111,12 @@ type Attachment struct {
 	Text          string
 	TextTruncated bool
 	// Scannable says Text holds the attachment's content; false for types
-	// whose content cannot be read as text (PDF, images, office files).
+	// whose content cannot be read as text (PDF, images, legacy office
+	// files) and for an office document that could not be read.
 	Scannable bool
+	// Unread says why an office document's text was not read (too large,
+	// damaged or encrypted); empty otherwise.
+	Unread string
 }
 
 // AttachmentFunc receives each attachment's decoded content as Parse meets
@@ -708,7 +720,10 @@ func (p *parser) attachment(mediaType string, params map[string]string, disp, fi
 	isMsg := kind == "message"
 	a.Scannable = kind != ""
 	keep := 0
-	if a.Scannable {
+	switch {
+	case kind == "office":
+		keep = p.lim.MaxOfficeBytes + 1 // a ZIP is read from its end
+	case a.Scannable:
 		keep = p.lim.MaxTextBytes + 1
 	}
 	cr := &captureReader{r: content, max: keep}
@@ -726,7 +741,9 @@ func (p *parser) attachment(mediaType string, params map[string]string, disp, fi
 	}
 	p.checkDecoders(content, where, partNo)
 	a.Size = cr.n
-	if a.Scannable {
+	if kind == "office" {
+		p.officeAttachment(&a, cr.buf)
+	} else if a.Scannable {
 		raw := cr.buf
 		if len(raw) > p.lim.MaxTextBytes {
 			raw, a.TextTruncated = raw[:p.lim.MaxTextBytes], true
@@ -752,9 +769,23 @@ func (p *parser) attachment(mediaType string, params map[string]string, disp, fi
 	return nil
 }
 
+// officeAttachment reads the text of an office document kept whole in raw.
+func (p *parser) officeAttachment(a *Attachment, raw []byte) {
+	if len(raw) > p.lim.MaxOfficeBytes {
+		a.Scannable, a.Unread = false, fmt.Sprintf("office document larger than the %d MiB read for scanning", p.lim.MaxOfficeBytes>>20)
+		return
+	}
+	text, cut, err := officeText(raw, p.lim.MaxTextBytes)
+	if err != nil {
+		a.Scannable, a.Unread = false, "office document could not be read (damaged, encrypted or not what its name says)"
+		return
+	}
+	a.Text, a.TextTruncated = text, cut
+}
+
 // textKind says how an attachment's content is read for scanning: "text",
-// "html", "message" (an attached e-mail), or "" when it cannot be read as
-// text. Mailers label CSV exports and .txt files application/octet-stream or
+// "html", "message" (an attached e-mail), "office" (an OOXML or
+// OpenDocument file), or "" when it cannot be read as text. Mailers label CSV exports and .txt files application/octet-stream or
 // application/vnd.ms-excel, and those are exactly the lists of identity codes
 // a customer attaches, so the file extension counts too.
 func textKind(mediaType, filename string) string {
@@ -772,6 +803,9 @@ func textKind(mediaType, filename string) string {
 	switch ext {
 	case ".txt", ".csv", ".tsv", ".json", ".xml", ".md", ".log", ".ics", ".vcf", ".rtf":
 		return "text"
+	}
+	if isOffice(mediaType, ext) {
+		return "office"
 	}
 	return ""
 }
