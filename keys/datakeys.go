@@ -8,6 +8,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"sync"
 )
@@ -207,4 +208,52 @@ func (d *DataKeys) Open(aad, ciphertext []byte) ([]byte, error) {
 		return nil, ErrDecrypt
 	}
 	return pt, nil
+}
+
+// SealedBy names the data key a sealed value needs: the id in its header,
+// or LegacyKeyID for a version-1 value (v1 true). ok is false for bytes
+// that are not a sealed value. It reads the header only; nothing is
+// decrypted.
+func SealedBy(ciphertext []byte) (id uint32, v1, ok bool) {
+	switch {
+	case len(ciphertext) > 0 && ciphertext[0] == sealV1:
+		return LegacyKeyID, true, true
+	case len(ciphertext) >= 5 && ciphertext[0] == sealV2:
+		return binary.BigEndian.Uint32(ciphertext[1:5]), false, true
+	}
+	return 0, false, false
+}
+
+// SealHeader is the first bytes of every version-2 value sealed under data
+// key id: stores select the values a key sealed by comparing a prefix of
+// the column with it, without decrypting anything.
+func SealHeader(id uint32) []byte {
+	h := make([]byte, 5)
+	h[0] = sealV2
+	binary.BigEndian.PutUint32(h[1:], id)
+	return h
+}
+
+// Version1Header is the first byte of every version-1 value.
+func Version1Header() []byte { return []byte{sealV1} }
+
+// Has reports whether the keyring holds data key id.
+func (d *DataKeys) Has(id uint32) bool {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	return d.aeads[id] != nil
+}
+
+// Without returns a copy of d lacking the given keys: what a process holds
+// after those keys were retired from the keyring. The active key stays.
+func (d *DataKeys) Without(ids ...uint32) *DataKeys {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	c := &DataKeys{aeads: make(map[uint32]cipher.AEAD, len(d.aeads)), active: d.active}
+	for id, a := range d.aeads {
+		if id == d.active || !slices.Contains(ids, id) {
+			c.aeads[id] = a
+		}
+	}
+	return c
 }

@@ -86,6 +86,75 @@ func TestDataKeys(t *testing.T) {
 	})
 }
 
+// TestSealedBy: the header of a sealed value names the key that opens it,
+// and SealHeader is that header, so a store can find a key's values by
+// prefix without decrypting.
+func TestSealedBy(t *testing.T) {
+	ctx := context.Background()
+	master := random32()
+	ring, _ := New(master, random32(), random32())
+	legacy, _ := WrapDataKey(ctx, ring.Master(), LegacyKeyID, ring.LegacyKey())
+	second, _ := WrapDataKey(ctx, ring.Master(), 70000, random32())
+	dk, err := OpenDataKeys(ctx, ring.Masters(), []WrappedKey{legacy, second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	aad := []byte("subjects/x")
+	for _, tc := range []struct {
+		name   string
+		sealed []byte
+		id     uint32
+		v1, ok bool
+	}{
+		{"Version2NamesItsKey", dk.Seal(aad, []byte("x")), 70000, false, true},
+		{"Version1IsLegacyKey", sealV1Direct(t, master, aad, []byte("x")), LegacyKeyID, true, true},
+		{"EmptyIsNotSealed", nil, 0, false, false},
+		{"ShortHeaderIsNotSealed", []byte{sealV2, 0, 0}, 0, false, false},
+		{"UnknownVersionIsNotSealed", []byte{9, 0, 0, 0, 1, 2}, 0, false, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			id, v1, ok := SealedBy(tc.sealed)
+			if id != tc.id || v1 != tc.v1 || ok != tc.ok {
+				t.Fatalf("got %d %v %v, want %d %v %v", id, v1, ok, tc.id, tc.v1, tc.ok)
+			}
+			if ok && !v1 && !bytes.HasPrefix(tc.sealed, SealHeader(id)) {
+				t.Fatalf("SealHeader(%d) = %x is not a prefix of %x", id, SealHeader(id), tc.sealed[:5])
+			}
+			if ok && v1 && !bytes.HasPrefix(tc.sealed, Version1Header()) {
+				t.Fatal("Version1Header is not a prefix of a version-1 value")
+			}
+		})
+	}
+}
+
+// TestWithoutRetiredKey: a keyring without a retired key refuses the
+// values that key sealed with ErrUnknownKey, still opens the rest, and
+// never drops its sealing key.
+func TestWithoutRetiredKey(t *testing.T) {
+	ctx := context.Background()
+	ring := Generate()
+	legacy, _ := WrapDataKey(ctx, ring.Master(), LegacyKeyID, ring.LegacyKey())
+	second, _ := WrapDataKey(ctx, ring.Master(), 2, random32())
+	third, _ := WrapDataKey(ctx, ring.Master(), 3, random32())
+	old, _ := OpenDataKeys(ctx, ring.Masters(), []WrappedKey{legacy, second})
+	dk, _ := OpenDataKeys(ctx, ring.Masters(), []WrappedKey{legacy, second, third})
+	aad := []byte("contacts/x/meta")
+	underOld, underNew := old.Seal(aad, []byte("x")), dk.Seal(aad, []byte("y"))
+	w := dk.Without(2, 3)
+	if w.Has(2) || !w.Has(3) || !w.Has(LegacyKeyID) || w.Active() != 3 {
+		t.Fatalf("Without(2, 3): has 1 %v, 2 %v, 3 %v, active %d; want 1 and 3, active 3", w.Has(1), w.Has(2), w.Has(3), w.Active())
+	}
+	if _, err := w.Open(aad, underOld); !errors.Is(err, ErrUnknownKey) {
+		t.Errorf("value under the retired key: got %v, want ErrUnknownKey", err)
+	}
+	if got, err := w.Open(aad, underNew); err != nil || string(got) != "y" {
+		t.Errorf("value under the sealing key: got %q, %v", got, err)
+	}
+	if !dk.Has(2) {
+		t.Error("Without changed the keyring it was called on")
+	}
+}
+
 func TestLoadNextMaster(t *testing.T) {
 	dir := t.TempDir()
 	r, err := Load(dir, true)
