@@ -229,4 +229,6 @@ func runKeyRotation(t *testing.T, b Backend) {
 		}
 		readsBack(t, db, dk, s, c, wrapped, blobKey)
 	})
+
+	runReseal(t, b)
 }
