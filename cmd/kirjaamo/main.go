@@ -7,6 +7,8 @@
 //	kirjaamo audit verify
 //	kirjaamo keys generate  --data DIR
 //	kirjaamo keys rotate    --data DIR [--database-url …]
+//	kirjaamo keys reseal    [--key ID …] [--batch N] [--retire] --data DIR [--database-url …]
+//	kirjaamo keys status    --data DIR [--database-url …]
 //	kirjaamo policy check   FILE…
 //	kirjaamo policy diff    OLD NEW
 //	kirjaamo notice         --policy FILE --lang fi|sv|en --format md|html [--version V --published YYYY-MM-DD]
@@ -39,6 +41,8 @@ commands:
   audit verify   verify the audit log's hash chain
   keys generate  create the key files in the data directory
   keys rotate    move the keyring to a new master key (re-wraps data keys; no row re-encrypted)
+  keys reseal    re-encrypt the values of old data keys under the sealing one (--retire: then drop them)
+  keys status    how many values each data key seals
   policy check   validate policy files
   policy diff    list the changes between two policies that alter the privacy notice
   notice         render the privacy notice (Markdown or HTML, fi/sv/en)
@@ -78,6 +82,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return keysGenerateCmd(rest[1:], stdout, stderr)
 	case cmd == "keys" && two("rotate"):
 		return keysRotateCmd(rest[1:], stdout, stderr)
+	case cmd == "keys" && two("reseal"):
+		return keysResealCmd(rest[1:], stdout, stderr)
+	case cmd == "keys" && two("status"):
+		return keysStatusCmd(rest[1:], stdout, stderr)
 	case cmd == "policy" && two("check"):
 		return policyCheckCmd(rest[1:], stdout, stderr)
 	case cmd == "policy" && two("diff"):
