@@ -68,6 +68,8 @@ var dpoMessages = map[string]msg{
 	"dsr.verify.submit":      {"Henkilöllisyys varmennettu", "Identiteten kontrollerad", "Identity verified"},
 	"dsr.link.title":         {"Liitä pyyntö asiakkaaseen", "Koppla begäran till kunden", "Link the request to the customer"},
 	"dsr.link.submit":        {"Liitä", "Koppla", "Link"},
+	"dsr.link.by_id":         {"Liitä asiakkaan tunnisteella", "Koppla med kundens id", "Link by the customer's id"},
+	"dsr.find.intro":         {"Hae asiakas pyynnössä annetulla yksilöivällä tunnisteella ja liitä pyyntö häneen. Asiakkaita ei voi selata; haku kirjataan lokiin tämän pyynnön käsittelynä.", "Sök kunden med en entydig identifierare som anges i begäran och koppla begäran till kunden. Kunder kan inte bläddras; sökningen loggas som handläggning av denna begäran.", "Find the customer by an exact identifier given in the request and link the request to them. Customers cannot be browsed; the search is logged as handling this request."},
 	"dsr.start.title":        {"Aloita käsittely", "Börja handläggningen", "Start processing"},
 	"dsr.start.submit":       {"Siirrä käsittelyyn", "Flytta till handläggning", "Move to in progress"},
 	"dsr.data.title":         {"Tiedot", "Uppgifterna", "The data"},

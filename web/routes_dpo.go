@@ -35,6 +35,7 @@ func (s *Server) dpoRoutes() []Route {
 		{Method: "POST", Path: "/requests", Roles: dpoOnly, Handler: s.createRequest},
 		{Method: "GET", Path: "/requests/{id}", Roles: dpoOnly, Handler: s.requestPage},
 		{Method: "POST", Path: "/requests/{id}", Roles: dpoOnly, Handler: s.changeRequest},
+		{Method: "POST", Path: "/requests/{id}/search", Roles: dpoOnly, Handler: s.requestSearch},
 		{Method: "GET", Path: "/requests/{id}/discovery", Roles: dpoOnly, Handler: s.discoveryPage},
 		{Method: "GET", Path: "/requests/{id}/export", Roles: dpoOnly, Handler: s.exportZIP},
 		{Method: "GET", Path: "/requests/{id}/erasure", Roles: dpoOnly, Handler: s.erasurePreview},
@@ -200,6 +201,7 @@ type requestView struct {
 	Erasable           bool // an erasure request, not yet decided
 	Ready              bool // verified and linked to its subject: discovery may run
 	Langs              []string
+	Find               *findView // the customer search, while no subject is linked
 }
 
 func (s *Server) requestPage(w http.ResponseWriter, r *http.Request, p *Page) error {
@@ -208,13 +210,39 @@ func (s *Server) requestPage(w http.ResponseWriter, r *http.Request, p *Page) er
 		return err
 	}
 	doneNotice(p, "dsr.done.", requestNotices)
-	s.renderRequest(w, http.StatusOK, p, req)
+	s.renderRequest(w, http.StatusOK, p, req, nil)
 	return nil
 }
 
-func (s *Server) renderRequest(w http.ResponseWriter, status int, p *Page, req *kirjaamo.Request) {
+// requestFinder is the request page's customer search: a found subject is
+// linked through the request's own link step.
+func requestFinder(p *Page, req *kirjaamo.Request) *findView {
+	return &findView{P: p, Action: "/requests/" + req.ID + "/search", Link: "/requests/" + req.ID,
+		Hidden: map[string]string{"step": "link"}, LinkKey: "dsr.link.submit"}
+}
+
+// requestSearch looks for the request's subject by the identifiers the
+// request gives, audited with the request as its purpose.
+func (s *Server) requestSearch(w http.ResponseWriter, r *http.Request, p *Page) error {
+	req, err := s.loadRequest(r)
+	if err != nil {
+		return err
+	}
+	f := requestFinder(p, req)
+	status, err := s.find(r, p, f, "data-subject request "+req.ID)
+	if err != nil {
+		return err
+	}
+	s.renderRequest(w, status, p, req, f)
+	return nil
+}
+
+func (s *Server) renderRequest(w http.ResponseWriter, status int, p *Page, req *kirjaamo.Request, f *findView) {
 	v := requestView{requestRow: s.requestRows([]*kirjaamo.Request{req})[0], Methods: kirjaamo.VerificationMethods,
-		Decisions: kirjaamo.Decisions, Langs: Languages}
+		Decisions: kirjaamo.Decisions, Langs: Languages, Find: f}
+	if v.Find == nil {
+		v.Find = requestFinder(p, req)
+	}
 	v.Ready = req.Verification != nil && req.SubjectID != ""
 	v.Exportable = req.Type == "access" || req.Type == "portability"
 	v.Erasable = req.Type == "erasure" && req.State != kirjaamo.StateDecided && req.State != kirjaamo.StateClosed
@@ -257,7 +285,7 @@ func (s *Server) changeRequest(w http.ResponseWriter, r *http.Request, p *Page) 
 		var ke *kirjaamo.Error
 		if req, lerr := s.loadRequest(r); lerr == nil && errors.As(err, &ke) && ke.Code != kirjaamo.EINTERNAL && ke.Code != kirjaamo.EFORBIDDEN {
 			p.Error, p.ErrorField = errorText(p.Lang, err), ke.Field
-			s.renderRequest(w, statusOf[ke.Code], p, req)
+			s.renderRequest(w, statusOf[ke.Code], p, req, nil)
 			return nil
 		}
 		return err

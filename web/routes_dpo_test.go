@@ -83,6 +83,9 @@ func dpoMatrix(e *env) []matrixRow {
 		{method: "POST", pattern: "/requests/{id}", path: "/requests/" + access.ID, form: func(policy.Role) url.Values {
 			return url.Values{"step": {"link"}, "subject_id": {sub.ID}}
 		}, want: dpo(http.StatusSeeOther)},
+		{method: "POST", pattern: "/requests/{id}/search", path: "/requests/" + access.ID + "/search", form: func(policy.Role) url.Values {
+			return url.Values{"email": {sub.Emails[0]}}
+		}, want: dpo(200)},
 		{method: "GET", pattern: "/requests/{id}/discovery", path: "/requests/" + access.ID + "/discovery", want: dpo(200)},
 		{method: "GET", pattern: "/requests/{id}/export", path: "/requests/" + access.ID + "/export", want: dpo(200)},
 		{method: "GET", pattern: "/requests/{id}/erasure", path: "/requests/" + erasure.ID + "/erasure", want: dpo(200)},
