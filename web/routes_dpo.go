@@ -44,6 +44,11 @@ func (s *Server) dpoRoutes() []Route {
 		{Method: "GET", Path: "/incidents/new", Roles: anyRole, Nav: "nav.report_incident", Handler: s.incidentForm},
 		{Method: "POST", Path: "/incidents", Roles: anyRole, Handler: s.reportIncident},
 		{Method: "POST", Path: "/incidents/{id}", Roles: dpoOnly, Handler: s.changeIncident},
+		{Method: "GET", Path: "/incidents/{id}", Roles: dpoOnly, Handler: s.incidentPage},
+		{Method: "POST", Path: "/incidents/{id}/search", Roles: dpoOnly, Handler: s.incidentSearch},
+		{Method: "POST", Path: "/incidents/{id}/subjects", Roles: dpoOnly, Handler: s.linkIncidentSubjects},
+		{Method: "POST", Path: "/incidents/{id}/letters", Roles: dpoOnly, Handler: s.writeLetters},
+		{Method: "POST", Path: "/incidents/{id}/letters/sent", Roles: dpoOnly, Handler: s.markLetterSent},
 		{Method: "GET", Path: "/disclosures", Roles: dpoAuditor, Nav: "nav.disclosures", Handler: s.disclosureLog},
 	}
 }
@@ -59,6 +64,7 @@ func init() {
 			prefixed("dsr.done.", requestNotices),
 			prefixed("incident.risk.", incidentRisks),
 			prefixed("incident.done.", incidentNotices),
+			prefixed("incident.exempt.ground.", kirjaamo.ExemptionGrounds),
 			prefixed("disclosure.verification.", kirjaamo.RecipientVerifications),
 			prefixed("erasure.ground.", erasureGrounds),
 			prefixed("dsr.kind.", kindNames()),
@@ -90,7 +96,7 @@ var (
 	// requestNotices and incidentNotices are the confirmations a redirect
 	// may ask for (?done=…): only these keys, never free text in a URL.
 	requestNotices  = []string{"created", "verified", "linked", "started", "extended", "decided", "closed"}
-	incidentNotices = []string{"reported", "authority", "subjects", "risk", "closed"}
+	incidentNotices = []string{"reported", "authority", "subjects", "risk", "closed", "linked", "letters", "no_letters", "exempted", "sent"}
 	erasureGrounds  = []string{"open_invoice", "debt_collection", "legal_claim", "statutory_task", "authority_request", "hold"}
 )
 
@@ -503,11 +509,7 @@ func (s *Server) reportIncident(w http.ResponseWriter, r *http.Request, p *Page)
 		}
 		in.DiscoveredAt = t
 	}
-	for _, c := range strings.Split(r.PostFormValue("categories"), ",") {
-		if c = strings.TrimSpace(c); c != "" {
-			in.Categories = append(in.Categories, c)
-		}
-	}
+	in.Categories = splitList(r.PostFormValue("categories"))
 	if err := s.Service.ReportIncident(r.Context(), in); err != nil {
 		var ke *kirjaamo.Error
 		if errors.As(err, &ke) && (ke.Code == kirjaamo.EINVALID) {
@@ -588,9 +590,23 @@ func (s *Server) disclosureLog(w http.ResponseWriter, r *http.Request, p *Page) 
 		if err != nil {
 			return err
 		}
+		// Breach letters are listed on their incident's page: here they
+		// would bury the art. 19 notices under whole letters.
+		ns = slices.DeleteFunc(ns, func(n *kirjaamo.Notification) bool { return n.Kind == kirjaamo.NotificationBreach })
 		data["Outbox"] = ns
 	}
 	p.Title, p.Data = "disclosure.title", data
 	s.render(w, http.StatusOK, "dpo_disclosures", p)
 	return nil
+}
+
+// splitList reads a comma-separated list, dropping empty items.
+func splitList(v string) []string {
+	var out []string
+	for _, c := range strings.Split(v, ",") {
+		if c = strings.TrimSpace(c); c != "" {
+			out = append(out, c)
+		}
+	}
+	return out
 }

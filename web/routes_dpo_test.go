@@ -70,6 +70,9 @@ func dpoMatrix(e *env) []matrixRow {
 	access := e.dsr("access", sub.ID, time.Now(), true)
 	erasure := e.dsr("erasure", e.person().ID, time.Now(), true)
 	inc := e.incident(time.Now(), "risk")
+	toExempt := e.incident(time.Now(), "high")
+	lettered := e.incident(time.Now(), "high")
+	letter := e.letters(lettered.ID, sub.ID).Letters[0]
 	dpo := func(code int) want { return want{policy.RoleDPO: code} }
 	dpoAud := want{policy.RoleDPO: 200, policy.RoleAuditor: 200}
 	reported := signedIn(http.StatusOK) // others stay on the form with a confirmation
@@ -97,6 +100,19 @@ func dpoMatrix(e *env) []matrixRow {
 		}, want: reported},
 		{method: "POST", pattern: "/incidents/{id}", path: "/incidents/" + inc.ID, form: func(policy.Role) url.Values {
 			return url.Values{"step": {"risk"}, "risk": {"high"}}
+		}, want: dpo(http.StatusSeeOther)},
+		{method: "GET", pattern: "/incidents/{id}", path: "/incidents/" + inc.ID, want: dpo(200)},
+		{method: "POST", pattern: "/incidents/{id}/search", path: "/incidents/" + inc.ID + "/search", form: func(policy.Role) url.Values {
+			return url.Values{"customer_number": {sub.CustomerNumber}}
+		}, want: dpo(200)},
+		{method: "POST", pattern: "/incidents/{id}/subjects", path: "/incidents/" + inc.ID + "/subjects", form: func(policy.Role) url.Values {
+			return url.Values{"subject_id": {sub.ID}}
+		}, want: dpo(http.StatusSeeOther)},
+		{method: "POST", pattern: "/incidents/{id}/letters", path: "/incidents/" + toExempt.ID + "/letters", form: func(policy.Role) url.Values {
+			return url.Values{"mode": {"exempt"}, "exemption.ground": {"protected"}, "exemption.reason": {"The laptop's disk was encrypted and the key was not on it."}}
+		}, want: dpo(http.StatusSeeOther)},
+		{method: "POST", pattern: "/incidents/{id}/letters/sent", path: "/incidents/" + lettered.ID + "/letters/sent", form: func(policy.Role) url.Values {
+			return url.Values{"letter": {letter.ID}}
 		}, want: dpo(http.StatusSeeOther)},
 		{method: "GET", pattern: "/disclosures", path: "/disclosures?subject_id=" + sub.ID, want: dpoAud},
 		{method: "GET", pattern: "/retention", path: "/retention", want: want{policy.RoleSupervisor: 200, policy.RoleDPO: 200, policy.RoleAdmin: 200, policy.RoleAuditor: 200}},
