@@ -50,6 +50,10 @@ func (s *Server) dpoRoutes() []Route {
 		{Method: "POST", Path: "/incidents/{id}/letters", Roles: dpoOnly, Handler: s.writeLetters},
 		{Method: "POST", Path: "/incidents/{id}/letters/sent", Roles: dpoOnly, Handler: s.markLetterSent},
 		{Method: "GET", Path: "/disclosures", Roles: dpoAuditor, Nav: "nav.disclosures", Handler: s.disclosureLog},
+		// Recording a disclosure is the DPO's on screen; the service lets a
+		// supervisor record one too (through the API).
+		{Method: "GET", Path: "/disclosures/new", Roles: dpoOnly, Handler: s.disclosureForm},
+		{Method: "POST", Path: "/disclosures", Roles: dpoOnly, Handler: s.recordDisclosure},
 	}
 }
 
@@ -64,6 +68,7 @@ func init() {
 			prefixed("dsr.done.", requestNotices),
 			prefixed("incident.risk.", incidentRisks),
 			prefixed("incident.done.", incidentNotices),
+			prefixed("disclosure.done.", disclosureNotices),
 			prefixed("incident.exempt.ground.", kirjaamo.ExemptionGrounds),
 			prefixed("disclosure.verification.", kirjaamo.RecipientVerifications),
 			prefixed("erasure.ground.", erasureGrounds),
@@ -95,9 +100,10 @@ var (
 	incidentRisks = []string{"none", "risk", "high"}
 	// requestNotices and incidentNotices are the confirmations a redirect
 	// may ask for (?done=…): only these keys, never free text in a URL.
-	requestNotices  = []string{"created", "verified", "linked", "started", "extended", "decided", "closed"}
-	incidentNotices = []string{"reported", "authority", "subjects", "risk", "closed", "linked", "letters", "no_letters", "exempted", "sent"}
-	erasureGrounds  = []string{"open_invoice", "debt_collection", "legal_claim", "statutory_task", "authority_request", "hold"}
+	requestNotices    = []string{"created", "verified", "linked", "started", "extended", "decided", "closed"}
+	incidentNotices   = []string{"reported", "authority", "subjects", "risk", "closed", "linked", "letters", "no_letters", "exempted", "sent"}
+	disclosureNotices = []string{"recorded"}
+	erasureGrounds    = []string{"open_invoice", "debt_collection", "legal_claim", "statutory_task", "authority_request", "hold"}
 )
 
 // doneNotice translates a whitelisted ?done= confirmation.
@@ -595,8 +601,46 @@ func (s *Server) disclosureLog(w http.ResponseWriter, r *http.Request, p *Page) 
 		ns = slices.DeleteFunc(ns, func(n *kirjaamo.Notification) bool { return n.Kind == kirjaamo.NotificationBreach })
 		data["Outbox"] = ns
 	}
+	doneNotice(p, "disclosure.done.", disclosureNotices)
 	p.Title, p.Data = "disclosure.title", data
 	s.render(w, http.StatusOK, "dpo_disclosures", p)
+	return nil
+}
+
+// disclosureView is the form that records a disclosure; Form keeps what
+// was typed when the service refuses it.
+type disclosureView struct {
+	Form          url.Values
+	Verifications []string
+}
+
+func (s *Server) disclosureForm(w http.ResponseWriter, r *http.Request, p *Page) error {
+	form := url.Values{}
+	if id := strings.TrimSpace(r.URL.Query().Get("subject_id")); kirjaamo.ValidID(id) {
+		form.Set("subject_id", id)
+	}
+	p.Title, p.Data = "disclosure.new.title", &disclosureView{Form: form, Verifications: kirjaamo.RecipientVerifications}
+	s.render(w, http.StatusOK, "disclosure_new", p)
+	return nil
+}
+
+// recordDisclosure logs a disclosure to a third party (seed 000 §3). Who
+// and when come from the session and the clock, never from the form.
+func (s *Server) recordDisclosure(w http.ResponseWriter, r *http.Request, p *Page) error {
+	f := r.PostFormValue
+	d := &kirjaamo.Disclosure{SubjectID: strings.TrimSpace(f("subject_id")), Recipient: strings.TrimSpace(f("recipient")),
+		LegalBasis: strings.TrimSpace(f("legal_basis")), Categories: splitList(f("categories")), Verification: f("verification")}
+	if err := s.Service.RecordDisclosure(r.Context(), d); err != nil {
+		status, err := showError(p, err)
+		if err != nil {
+			return err
+		}
+		r.PostForm.Del("_csrf")
+		p.Title, p.Data = "disclosure.new.title", &disclosureView{Form: r.PostForm, Verifications: kirjaamo.RecipientVerifications}
+		s.render(w, status, "disclosure_new", p)
+		return nil
+	}
+	http.Redirect(w, r, "/disclosures?subject_id="+url.QueryEscape(d.SubjectID)+"&done=recorded", http.StatusSeeOther)
 	return nil
 }
 

@@ -115,6 +115,11 @@ func dpoMatrix(e *env) []matrixRow {
 			return url.Values{"letter": {letter.ID}}
 		}, want: dpo(http.StatusSeeOther)},
 		{method: "GET", pattern: "/disclosures", path: "/disclosures?subject_id=" + sub.ID, want: dpoAud},
+		{method: "GET", pattern: "/disclosures/new", path: "/disclosures/new?subject_id=" + sub.ID, want: dpo(200)},
+		{method: "POST", pattern: "/disclosures", path: "/disclosures", form: func(policy.Role) url.Values {
+			return url.Values{"subject_id": {sub.ID}, "recipient": {"Kela"}, "legal_basis": {"Laki Kansaneläkelaitoksesta 731/2001"},
+				"categories": {"yhteystiedot"}, "verification": {"callback_official_number"}}
+		}, want: dpo(http.StatusSeeOther)},
 		{method: "GET", pattern: "/retention", path: "/retention", want: want{policy.RoleSupervisor: 200, policy.RoleDPO: 200, policy.RoleAdmin: 200, policy.RoleAuditor: 200}},
 		{method: "GET", pattern: "/audit", path: "/audit", want: dpoAud},
 		{method: "GET", pattern: "/notice", path: "/notice", want: want{policy.RoleDPO: 200, policy.RoleAdmin: 200}},
