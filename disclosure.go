@@ -229,6 +229,22 @@ func (s *Service) ChangeIncident(ctx context.Context, id string, ch *IncidentCha
 	return i, s.Store.SaveIncident(ctx, i, s.event(a, ActionUpdate, OutcomeOK, "incidents", []string{i.ID}, nil, "incident updated"))
 }
 
+// Incident returns one incident of the register, for the data protection
+// officer and auditors (as Incidents).
+func (s *Service) Incident(ctx context.Context, id string) (*Incident, error) {
+	a, err := s.access(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if a.User.Role != policy.RoleDPO && a.User.Role != policy.RoleAuditor {
+		return nil, Errorf(EFORBIDDEN, "the incident register is for the data protection officer and auditors")
+	}
+	if !ValidID(id) {
+		return nil, Errorf(ENOTFOUND, "incident not found")
+	}
+	return s.Store.Incident(ctx, id)
+}
+
 // Incidents lists incidents, open ones by their 72-hour deadline.
 func (s *Service) Incidents(ctx context.Context) ([]*Incident, error) {
 	a, err := s.access(ctx)

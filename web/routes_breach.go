@@ -52,10 +52,8 @@ func incidentFinder(p *Page, id string) *findView {
 	return &findView{P: p, Action: "/incidents/" + id + "/search", Link: "/incidents/" + id + "/subjects", LinkKey: "incident.link"}
 }
 
-// loadIncident gathers the page. The service's incident calls come first:
-// they admit the DPO only and answer ENOTFOUND for an unknown incident;
-// the incident row itself is then read from the store (it holds no
-// personal data: the description is scanned for it on the way in).
+// loadIncident gathers the page through the service, which admits the DPO
+// only (IncidentSubjects) and answers ENOTFOUND for an unknown incident.
 func (s *Server) loadIncident(r *http.Request, p *Page) (*incidentView, error) {
 	ctx, id := r.Context(), r.PathValue("id")
 	ids, err := s.Service.IncidentSubjects(ctx, id)
@@ -66,7 +64,7 @@ func (s *Server) loadIncident(r *http.Request, p *Page) (*incidentView, error) {
 	if err != nil {
 		return nil, err
 	}
-	in, err := s.Store.Incident(ctx, id)
+	in, err := s.Service.Incident(ctx, id)
 	if err != nil {
 		return nil, err
 	}
