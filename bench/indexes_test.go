@@ -190,30 +190,8 @@ func TestPersonalDataReadsUseIndexesOnPostgreSQL(t *testing.T) {
 			return err
 		}},
 	}
-	// All steps at once, then the counters. A PostgreSQL backend reports
-	// its counts when it goes idle, but not within a second of its last
-	// report, and then only after 10 s idle (PGSTAT_IDLE_INTERVAL); one
-	// that exits reports them as it goes. So the pool's connections are
-	// closed, and the counters read until two readings agree. (The fill's
-	// index builds count as sequential scans and must be in the baseline.)
-	settle := func() map[string]int64 {
-		db.Writer().SetMaxIdleConns(0)
-		db.Writer().SetMaxIdleConns(8)
-		last, same := pgSeqScans(t, db), 0
-		for range 40 {
-			time.Sleep(500 * time.Millisecond)
-			now := pgSeqScans(t, db)
-			if same++; grew(last, now) {
-				same = 0
-			}
-			if same == 3 {
-				return now
-			}
-			last = now
-		}
-		t.Fatal("PostgreSQL's scan counters did not settle in 20 s")
-		return nil
-	}
+	// All steps at once, then the counters.
+	settle := func() map[string]int64 { return pgSettledSeqScans(t, db) }
 	before := settle()
 	if len(before) < 6 {
 		t.Fatalf("only %d big tables (%v): the fill is too small to test anything", len(before), before)
