@@ -134,55 +134,138 @@ func newAEAD(key []byte) (cipher.AEAD, error) {
 //
 // A replacement can uncover an identifier that only its neighbour hid (the
 // card in "4111 1111 1111 1111 0000::" reads as too long until the IPv6
-// address after it is replaced; found by fuzzing), so a text that had
-// findings is scanned again, up to maxRedactPasses times in all, until no
-// validated identifier is left. The findings returned are the first pass's,
-// at offsets into text; what later passes replace is redacted but not
-// reported.
+// address after it is replaced; found by fuzzing). So after the first pass,
+// up to maxRedactPasses-1 more passes look again, each only near what the
+// pass before replaced (scanZones), and replace the validated identifiers
+// they find there; unvalidated findings of a later pass are left as they
+// are, so that no pass takes apart what an earlier one wrote (a hash or
+// encrypt token can hold a word that reads as a special-category term).
+// The findings returned are the first pass's, at offsets into text; what
+// later passes replace is redacted but not reported. RedactReader writes
+// exactly the same bytes.
 func (r *Redactor) Redact(text []byte) ([]byte, []Finding) {
 	fs := r.s.Scan(text)
-	out := r.replace(text, fs)
-	for pass := 1; pass < maxRedactPasses && len(fs) > 0; pass++ {
-		more := r.s.Scan(out)
-		if !slices.ContainsFunc(more, func(f Finding) bool { return f.Validated }) {
+	if len(fs) == 0 {
+		return append([]byte(nil), text...), fs
+	}
+	out, zones := r.replace(text, fs, nil)
+	var cands []Finding
+	for pass := 2; pass <= maxRedactPasses && len(zones) > 0; pass++ {
+		cands, _, _, _ = r.s.scanZones(out, 0, zones, 0, len(out), -1, cands[:0])
+		more := slices.DeleteFunc(resolve(cands), func(f Finding) bool { return !f.Validated })
+		if len(more) == 0 {
 			break
 		}
-		out = r.replace(out, more)
+		out, zones = r.replace(out, more, zones[:0])
 	}
 	return out, fs
 }
 
-// maxRedactPasses bounds Redact's passes over one text.
+// maxRedactPasses bounds the passes over one text, in Redact and
+// RedactReader alike.
 const maxRedactPasses = 3
 
-func (r *Redactor) replace(text []byte, fs []Finding) []byte {
+// replace returns text with fs replaced and appends to zones the
+// neighbourhood of each replacement in the output.
+func (r *Redactor) replace(text []byte, fs []Finding, zones []zone) ([]byte, []zone) {
 	out := make([]byte, 0, len(text)+len(fs)*16)
 	last := 0
 	for _, f := range fs {
 		out = append(out, text[last:f.Start]...)
+		start := len(out)
 		out = r.appendReplacement(out, f, text[f.Start:f.End])
+		zones = append(zones, zoneAround(start, len(out)))
 		last = f.End
 	}
-	return append(out, text[last:]...)
+	return append(out, text[last:]...), zones
 }
 
-// RedactReader copies src to dst with every finding replaced, streaming in
-// memory independent of the input size.
+// zone is a range of absolute offsets [start, end) in which a later
+// redaction pass starts recognizers.
+type zone struct{ start, end int }
+
+// zoneAround returns the zone of a replacement at [start, end): every
+// position from which a recognizer reads a byte of it (recognizers read at
+// most maxLookbehind bytes back and maxLookahead ahead), so every position
+// whose result the replacement can change.
+func zoneAround(start, end int) zone {
+	return zone{start - maxLookahead, end + maxLookbehind}
+}
+
+// scanZones is scan restricted to recognizers anchored inside zones: it
+// scans [from, to) of text (text[0] is at absolute offset base; zones are
+// absolute, in order) skipping what lies outside every zone, and returns the
+// zones not yet passed. A match that ends exactly at a zone's end extends the
+// zone by one token, because the number group after it reads differently
+// when it follows a match ("glued", see scan). Scanning [from, to) in any
+// number of consecutive calls gives the same candidates as one call, which
+// keeps RedactReader equal to Redact.
+func (s *Scanner) scanZones(text []byte, base int, zones []zone, from, to, prevEnd int, dst []Finding) ([]Finding, []zone, int, int) {
+	i := from
+	for i < to {
+		for len(zones) > 0 && zones[0].end <= base+i {
+			if prevEnd == i {
+				zones[0].end = base + i + 2
+				break
+			}
+			zones = zones[1:]
+		}
+		if len(zones) == 0 || zones[0].start-base >= to {
+			return dst, zones, to, prevEnd
+		}
+		i = max(i, zones[0].start-base)
+		dst, i, prevEnd = s.scan(text, i, min(to, zones[0].end-base), prevEnd, dst)
+	}
+	return dst, zones, i, prevEnd
+}
+
+// RedactReader copies src to dst with every finding replaced, streaming: it
+// writes the same bytes as Redact over the whole input. Each pass is a
+// streamer over the output of the pass before (the first reads src, the
+// later ones are fed by push), so memory is at most about maxRedactPasses
+// windows of 2*chunkSize+maxLookahead+maxLookbehind bytes plus the output
+// buffer: about 0.5 MB with the 64 KB chunk, whatever the input size
+// (TestStreamingMemoryFlat).
 func (r *Redactor) RedactReader(dst io.Writer, src io.Reader) error {
 	w := bufio.NewWriterSize(dst, chunkSize)
-	var scratch []byte
-	st := &streamer{s: r.s, r: src, prevEnd: -1}
-	st.text = func(b []byte) error {
+	write := func(b []byte) error {
 		_, err := w.Write(b)
 		return err
 	}
-	st.emit = func(f Finding, value []byte) error {
+	// Build the passes from the last to the first; each writes its text and
+	// replacements into the next.
+	text, replacement := write, write
+	later := make([]*streamer, 0, maxRedactPasses-1)
+	for range maxRedactPasses - 1 {
+		st := &streamer{s: r.s, prevEnd: -1, zoned: true}
+		nextText, nextRepl := text, replacement
+		var scratch []byte
+		st.text = nextText
+		st.emit = func(f Finding, value []byte) error {
+			if !f.Validated {
+				return nextText(value)
+			}
+			scratch = r.appendReplacement(scratch[:0], f, value)
+			return nextRepl(scratch)
+		}
+		text, replacement = st.write, st.writeReplacement
+		later = append(later, st)
+	}
+	var scratch []byte
+	first := &streamer{s: r.s, r: src, prevEnd: -1, text: text}
+	first.emit = func(f Finding, value []byte) error {
 		scratch = r.appendReplacement(scratch[:0], f, value)
-		_, err := w.Write(scratch)
+		return replacement(scratch)
+	}
+	if err := first.run(); err != nil {
 		return err
 	}
-	if err := st.run(); err != nil {
-		return err
+	// later[len-1] is the second pass: close it first so that its last
+	// output reaches the third.
+	for k := len(later) - 1; k >= 0; k-- {
+		if err := later[k].close(); err != nil {
+			return err
+		}
 	}
 	return w.Flush()
 }

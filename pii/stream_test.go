@@ -3,7 +3,11 @@ package pii
 import (
 	"bytes"
 	"io"
+	"os"
+	"path/filepath"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -186,6 +190,100 @@ func FuzzScanReader(f *testing.F) {
 		}
 		if !bytes.Equal(out.Bytes(), wantRed) {
 			t.Fatalf("chunk %d: streaming redaction differs", chunkSize)
+		}
+	})
+}
+
+// sizedReader returns data in reads whose sizes cycle through 1+sizes[k]
+// (all at once when sizes is empty).
+type sizedReader struct {
+	data  []byte
+	sizes []byte
+	k     int
+}
+
+func (r *sizedReader) Read(p []byte) (int, error) {
+	if len(r.data) == 0 {
+		return 0, io.EOF
+	}
+	n := len(r.data)
+	if len(r.sizes) > 0 {
+		n = min(n, 1+int(r.sizes[r.k%len(r.sizes)]))
+		r.k++
+	}
+	n = copy(p, r.data[:n])
+	r.data = r.data[n:]
+	return n, nil
+}
+
+// fuzzSeeds returns the inputs of the regression corpus in testdata/fuzz/name.
+func fuzzSeeds(t testing.TB, name string) [][]byte {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join("testdata", "fuzz", name, "*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out [][]byte
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(string(data), "\n")
+		if len(lines) < 2 || !strings.HasPrefix(lines[1], "[]byte(") {
+			t.Fatalf("%s: not a []byte fuzz input", f)
+		}
+		s, err := strconv.Unquote(strings.TrimSuffix(strings.TrimPrefix(lines[1], "[]byte("), ")"))
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		out = append(out, []byte(s))
+	}
+	return out
+}
+
+// Rule: streaming redaction writes exactly what Redact returns for the whole
+// text, including every later pass that removes an identifier a neighbouring
+// one hid, whatever the operator, the window size and the read sizes.
+func FuzzRedactReaderMatchesRedact(f *testing.F) {
+	for _, text := range fuzzSeeds(f, "FuzzScan") {
+		f.Add(text, uint8(0), []byte{}, uint8(0))
+		f.Add(text, uint8(7), []byte{0, 3, 200}, uint8(1))
+		f.Add(text, uint8(255), []byte{1}, uint8(2))
+	}
+	f.Add(sampleText(), uint8(1), []byte{2, 0, 9}, uint8(3))
+	corpus, _ := piitest.Corpus(14, 3000)
+	f.Add([]byte(corpus), uint8(40), []byte{17, 255, 0}, uint8(0))
+	s := New()
+	key := []byte("synthetic fuzz key")
+	var redactors []*Redactor
+	for _, ops := range []map[Type]Operator{
+		nil,
+		allOps(Operator{Kind: OperatorMask}),
+		allOps(Operator{Kind: OperatorHash}),
+		{TypePaymentCard: {Kind: OperatorKeep}, TypeIP: {Kind: OperatorMask, Tail: 2}, TypeEmail: {Kind: OperatorHash}},
+	} {
+		r, err := NewRedactor(s, ops, key)
+		if err != nil {
+			f.Fatal(err)
+		}
+		redactors = append(redactors, r)
+	}
+	f.Fuzz(func(t *testing.T, text []byte, chunk uint8, reads []byte, op uint8) {
+		r := redactors[int(op)%len(redactors)]
+		want, _ := r.Redact(text)
+		for _, size := range []int{64 << 10, 1 + int(chunk)} {
+			func() {
+				defer func(c int) { chunkSize = c }(chunkSize)
+				chunkSize = size
+				var out bytes.Buffer
+				if err := r.RedactReader(&out, &sizedReader{data: text, sizes: reads}); err != nil {
+					t.Fatal(err)
+				}
+				if !bytes.Equal(out.Bytes(), want) {
+					t.Fatalf("window %d, operator set %d, reads %v:\n got %q\nwant %q", size, int(op)%len(redactors), reads, out.Bytes(), want)
+				}
+			}()
 		}
 	})
 }
