@@ -148,7 +148,7 @@ func (r *Redactor) Redact(text []byte) ([]byte, []Finding) {
 	if len(fs) == 0 {
 		return append([]byte(nil), text...), fs
 	}
-	out, zones := r.replace(text, fs, nil)
+	out, zones := r.replace(text, fs, make([]zone, 0, len(fs)))
 	var cands []Finding
 	for pass := 2; pass <= maxRedactPasses && len(zones) > 0; pass++ {
 		cands, _, _, _ = r.s.scanZones(out, 0, zones, 0, len(out), -1, cands[:0])
