@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/crypto/argon2"
@@ -98,6 +99,31 @@ func HashPassword(password string) (string, error) {
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
 		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key)), nil
 }
+
+// CheckNoPassword spends the time of a CheckPassword on a login that names
+// no user, a disabled one or one without a password, so that the answer's
+// timing does not tell whether the username exists. It is always false.
+func CheckNoPassword(password string) bool {
+	CheckPassword(noUserHash(), password)
+	return false
+}
+
+// noUserHash is what CheckNoPassword checks against, made once on first
+// use. It was a package variable of the API and of the web interface, and
+// the two argon2 hashes (~100 ms each) were paid at the start of every
+// command of the binary, kirjaamo scan included. Servers warm it at start
+// (WarmNoPassword), so that the first unknown username does not take
+// longer than a known one.
+var noUserHash = sync.OnceValue(func() string {
+	h, err := HashPassword("no such user, only for timing")
+	if err != nil {
+		panic(err) // only a failing random source
+	}
+	return h
+})
+
+// WarmNoPassword makes CheckNoPassword's hash now, in the background.
+func WarmNoPassword() { go noUserHash() }
 
 // CheckPassword reports whether password matches an argon2id PHC hash.
 func CheckPassword(hash, password string) bool {

@@ -79,6 +79,7 @@ type Server struct {
 func New(svc *kirjaamo.Service, st kirjaamo.Store, logger *slog.Logger) *Server {
 	s := &Server{Service: svc, Store: st, Logger: logger, Now: time.Now, TokenTTL: 12 * time.Hour,
 		limiter: ratelimit.New(10, time.Minute)}
+	kirjaamo.WarmNoPassword()
 	s.routes = append(append(append(s.table(), s.retentionRoutes()...), s.recordingRoutes()...), s.requestRoutes()...)
 	s.routes = append(append(append(s.routes, s.emailRoutes()...), s.dsrRoutes()...), s.exportRoute())
 	s.routes = append(append(s.routes, s.restrictionRoutes()...), s.attachmentRoutes()...)

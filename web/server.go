@@ -113,6 +113,7 @@ var anyRole = policy.Roles()
 func New(svc *kirjaamo.Service, st kirjaamo.Store, logger *slog.Logger, sessionKey []byte) *Server {
 	s := &Server{Service: svc, Store: st, Logger: logger, Now: time.Now, SessionKey: sessionKey,
 		IdleTimeout: 10 * time.Minute, SessionTTL: 12 * time.Hour, limiter: ratelimit.New(10, time.Minute)}
+	kirjaamo.WarmNoPassword()
 	s.routes = slices.Concat(s.coreRoutes(), s.agentRoutes(), s.supervisorRoutes())
 	s.routes = slices.Concat(s.routes, s.dpoRoutes(), s.retentionRoutes(), s.auditRoutes(), s.noticeRoutes())
 	s.loadAssets()

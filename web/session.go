@@ -149,10 +149,6 @@ var errNoSession = kirjaamo.Errorf(kirjaamo.EUNAUTHORIZED, "no valid session")
 // and per username, refilled over per (default 10 a minute, as the API).
 func (s *Server) SetLoginRate(burst int, per time.Duration) { s.limiter = ratelimit.New(burst, per) }
 
-// dummyHash is checked against when the user does not exist, so a wrong
-// username costs the same time as a wrong password.
-var dummyHash, _ = kirjaamo.HashPassword("no such user, only for timing")
-
 func clientIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
@@ -177,7 +173,7 @@ func (s *Server) checkLogin(r *http.Request, username, password string) (*kirjaa
 		return nil, err
 	}
 	if u == nil || u.Disabled || u.PasswordHash == "" {
-		kirjaamo.CheckPassword(dummyHash, password)
+		kirjaamo.CheckNoPassword(password) // a wrong username costs what a wrong password does
 		return nil, errWrongPassword
 	}
 	if !kirjaamo.CheckPassword(u.PasswordHash, password) {
