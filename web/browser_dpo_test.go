@@ -100,7 +100,7 @@ func TestBrowserDPO(t *testing.T) {
 	t.Run("NarrowWindow", func(t *testing.T) {
 		b := b.with(t)
 		b.do(chromedp.EmulateViewport(390, 800))
-		defer b.do(chromedp.EmulateReset())
+		defer b.do(chromedp.EmulateViewport(1280, 800)) // EmulateReset left later screenshots 390 px wide
 		for _, path := range []string{"/requests", reqPath, "/incidents", "/audit", "/retention", "/notice"} {
 			b.open(path)
 			if w := eval[int](b, `document.documentElement.scrollWidth - window.innerWidth`); w > 0 {
