@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -197,6 +198,24 @@ func (t *tx) stmt(query string) *sql.Stmt {
 		return nil
 	}
 	return t.StmtContext(t.ctx, s)
+}
+
+// Statements returns the text of every statement run inside a transaction
+// so far, as written (with ? placeholders), for tests that check their
+// query plans. Only a dialect with PrepareCached (SQLite) records them;
+// otherwise it is empty.
+func (db *DB) Statements() []string {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	out := make([]string, 0, len(db.stmts)+len(db.pending))
+	for q := range db.stmts {
+		out = append(out, q)
+	}
+	for q := range db.pending {
+		out = append(out, q)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // prepare prepares the queries queued by stmt.
